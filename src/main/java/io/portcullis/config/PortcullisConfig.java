@@ -1,0 +1,80 @@
+package io.portcullis.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Everything an operator sets under {@code portcullis.*}. */
+@ConfigMapping(prefix = "portcullis")
+public interface PortcullisConfig {
+
+    /**
+     * The URL clients use to reach this server, without a trailing slash. Token issuers, metadata
+     * and resource identifiers are built from it, never from request headers (CONTRACT section 3).
+     */
+    String publicUrl();
+
+    Keys keys();
+
+    Registry registry();
+
+    Lockout lockout();
+
+    Demo demo();
+
+    Echo echo();
+
+    /** The in-process sample API verifies tokens like an independent resource server: through this JWKS URL. */
+    interface Echo {
+        String jwksUrl();
+    }
+
+    interface Keys {
+        /** RS256 (default), PS256, ES256 or EdDSA. */
+        @WithDefault("RS256")
+        String algorithm();
+
+        /**
+         * Encrypts the private part of signing keys at rest. Required in production; dev mode and
+         * tests generate an ephemeral one when it is absent.
+         */
+        Optional<String> encryptionSecret();
+    }
+
+    interface Registry {
+        /** How long the token hot path may serve a registry entry before reading it again. */
+        @WithDefault("5s")
+        Duration cacheTtl();
+
+        @WithDefault("100000")
+        long cacheMaxEntries();
+    }
+
+    /** Failed client authentications per client id before the token endpoint answers 429. */
+    interface Lockout {
+        @WithDefault("10")
+        int maxFailures();
+
+        @WithDefault("60s")
+        Duration window();
+    }
+
+    /** The dev-mode demo: an API, an application and a subscription with known credentials. */
+    interface Demo {
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("demo-client-echo")
+        String clientId();
+
+        Optional<String> clientSecret();
+    }
+
+    /** {@link #publicUrl()} with any trailing slash removed. */
+    default String baseUrl() {
+        String url = publicUrl();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,75 @@
+package io.portcullis.discovery;
+
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.keys.SigningKeys;
+import io.portcullis.registry.ApiView;
+import io.portcullis.registry.AuthMethodView;
+import io.portcullis.registry.Registry;
+import io.portcullis.token.AccessTokenIssuer;
+import io.portcullis.token.ClientAuthenticationMethod;
+import io.portcullis.token.ClientCredentialsGrant;
+import io.portcullis.token.OAuthError;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RFC 8414 authorization server metadata, one issuer per auth method and API. Served both where
+ * RFC 8414 section 3.1 puts it for an issuer with a path, and at the issuer's own path, where
+ * OpenID-style clients look.
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthorizationServerMetadataResource {
+    private final Registry registry;
+    private final AccessTokenIssuer issuer;
+    private final PortcullisConfig config;
+    private final SigningKeys keys;
+
+    public AuthorizationServerMetadataResource(Registry registry, AccessTokenIssuer issuer, PortcullisConfig config, SigningKeys keys) {
+        this.registry = registry;
+        this.issuer = issuer;
+        this.config = config;
+        this.keys = keys;
+    }
+
+    @GET
+    @Path(".well-known/oauth-authorization-server/auth/{authMethodId}/api/{apiId}")
+    public Response rfc8414Location(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId) {
+        return metadata(authMethodId, apiId);
+    }
+
+    @GET
+    @Path("auth/{authMethodId}/api/{apiId}/.well-known/oauth-authorization-server")
+    public Response issuerLocation(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId) {
+        return metadata(authMethodId, apiId);
+    }
+
+    private Response metadata(String authMethodId, String apiId) {
+        AuthMethodView authMethod = registry.authMethod(authMethodId).filter(AuthMethodView::enabled)
+                .orElseThrow(() -> OAuthError.notFound("Unknown auth method"));
+        ApiView api = registry.api(apiId).filter(a -> a.accepts(authMethod.id()))
+                .orElseThrow(() -> OAuthError.notFound("Unknown API, or one that does not accept this auth method"));
+        String iss = issuer.issuer(authMethod.id(), api.id());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("issuer", iss);
+        body.put("token_endpoint", iss + "/token");
+        body.put("jwks_uri", config.baseUrl() + "/auth/jwks");
+        body.put("scopes_supported", List.copyOf(api.scopes().keySet()));
+        // RFC 8414 requires the member; there is no authorization endpoint, so no response type
+        body.put("response_types_supported", List.of());
+        body.put("grant_types_supported", api.clientCredentialsEnabled() ? List.of(ClientCredentialsGrant.GRANT_TYPE) : List.of());
+        body.put("token_endpoint_auth_methods_supported", List.of(
+                ClientAuthenticationMethod.CLIENT_SECRET_BASIC.value, ClientAuthenticationMethod.CLIENT_SECRET_POST.value));
+        // the algorithm access tokens (RFC 9068) are signed with now
+        body.put("access_token_signing_alg_values_supported", List.of(keys.current().alg()));
+        return Response.ok(body).header("Cache-Control", "public, max-age=60").build();
+    }
+}

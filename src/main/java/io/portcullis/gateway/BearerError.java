@@ -1,0 +1,66 @@
+package io.portcullis.gateway;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A refusal of a protected resource request (RFC 6750 section 3), worded as CONTRACT section 5
+ * says. Descriptions are fixed phrases: nothing from the token is echoed.
+ */
+public class BearerError extends RuntimeException {
+    public final int status;
+    public final String realm;
+    public final String error;
+    public final String description;
+    /** For insufficient_scope: the scopes the request needs. */
+    public final Set<String> scope;
+
+    private BearerError(int status, String realm, String error, String description, Set<String> scope) {
+        super(error + ": " + description, null, false, false);
+        this.status = status;
+        this.realm = realm;
+        this.error = error;
+        this.description = description;
+        this.scope = scope;
+    }
+
+    /** RFC 6750 section 3.1: no error attribute in the challenge when no credentials were sent. */
+    public static BearerError missing(String realm) {
+        return new BearerError(401, realm, "invalid_request", "The access token is missing", Set.of());
+    }
+
+    public static BearerError malformed(String realm, String description) {
+        return new BearerError(400, realm, "invalid_request", description, Set.of());
+    }
+
+    public static BearerError invalidToken(String realm, String description) {
+        return new BearerError(401, realm, "invalid_token", description, Set.of());
+    }
+
+    public static BearerError insufficientScope(String realm, Set<String> required) {
+        return new BearerError(403, realm, "insufficient_scope", "The access token lacks a scope this request needs", required);
+    }
+
+    public String challenge() {
+        StringBuilder header = new StringBuilder("Bearer realm=\"").append(realm).append('"');
+        if (status != 401 || !error.equals("invalid_request")) {
+            header.append(", error=\"").append(error).append('"')
+                    .append(", error_description=\"").append(description).append('"');
+        }
+        if (!scope.isEmpty()) {
+            header.append(", scope=\"").append(String.join(" ", scope)).append('"');
+        }
+        return header.toString();
+    }
+
+    public Map<String, Object> body() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("error_description", description);
+        if (!scope.isEmpty()) {
+            body.put("scope", String.join(" ", scope));
+        }
+        return body;
+    }
+}

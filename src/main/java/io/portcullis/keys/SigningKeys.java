@@ -1,0 +1,203 @@
+package io.portcullis.keys;
+
+import io.portcullis.config.PortcullisConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.lang.JoseException;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The server's signing keys (CONTRACT sections 3 and 4). Keys live in the database so that every
+ * replica signs with the same one; the first replica to start creates it, under an advisory lock
+ * so that two replicas starting together do not both do so.
+ */
+@ApplicationScoped
+public class SigningKeys {
+    private static final Logger LOG = Logger.getLogger(SigningKeys.class);
+    public static final Set<String> ALGORITHMS = Set.of("RS256", "PS256", "ES256", "EdDSA");
+    /** Tokens live at most a day (api.token_lifetime_seconds), so a retired key is published that long. */
+    static final Duration LONGEST_TOKEN_LIFETIME = Duration.ofSeconds(86400);
+    private static final long ADVISORY_LOCK = 0x706f7274L; // "port"
+    private static final String GENERATED_SECRET_PROPERTY = "io.portcullis.generated-encryption-secret";
+
+    /** The key tokens are signed with now. */
+    public record ActiveKey(String kid, String alg, SignatureAlgorithm algorithm, PrivateKey privateKey) {
+        @Override
+        public String toString() {
+            return "ActiveKey[kid=" + kid + ", alg=" + alg + "]";
+        }
+    }
+
+    private final PortcullisConfig config;
+    private final EntityManager em;
+    private volatile ActiveKey active;
+    private volatile KeyEncryption encryption;
+
+    public SigningKeys(PortcullisConfig config, EntityManager em) {
+        this.config = config;
+        this.em = em;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        String alg = config.keys().algorithm();
+        if (!ALGORITHMS.contains(alg)) {
+            throw new IllegalStateException("portcullis.keys.algorithm must be one of " + ALGORITHMS + ", not " + alg);
+        }
+        encryption = new KeyEncryption(encryptionSecret());
+        active = QuarkusTransaction.requiringNew().call(() -> ensureActiveKey(alg));
+        LOG.infof("Signing with key %s (%s)", active.kid(), active.alg());
+    }
+
+    public ActiveKey current() {
+        ActiveKey key = active;
+        if (key == null) {
+            throw new IllegalStateException("no signing key is loaded yet");
+        }
+        return key;
+    }
+
+    public boolean isReady() {
+        return active != null;
+    }
+
+    /** Every public key that may still verify a live token: the next key, the active one, and recently retired ones. */
+    @Transactional
+    public List<String> publishedJwks() {
+        return SigningKey.<SigningKey>find("status in ('next', 'active') or publishUntil > ?1 order by createdAt desc", Instant.now())
+                .stream().map(k -> k.publicJwk).toList();
+    }
+
+    private ActiveKey ensureActiveKey(String alg) {
+        em.createNativeQuery("select pg_advisory_xact_lock(" + ADVISORY_LOCK + ")").getSingleResult();
+        SigningKey current = SigningKey.find("status", SigningKey.ACTIVE).firstResult();
+        if (current != null && current.alg.equals(alg)) {
+            try {
+                return load(current);
+            } catch (KeyEncryption.KeyDecryptionException e) {
+                if (LaunchMode.current() == LaunchMode.NORMAL) {
+                    throw e;
+                }
+                LOG.warnf("Signing key %s was encrypted under another secret; dev mode retires it and makes a new one", current.kid);
+            }
+        }
+        if (current != null) {
+            Instant now = Instant.now();
+            current.status = SigningKey.RETIRED;
+            current.retiredAt = now;
+            current.publishUntil = now.plus(LONGEST_TOKEN_LIFETIME);
+            em.flush();
+            LOG.infof("Retired signing key %s (%s); it stays in the JWKS until %s", current.kid, current.alg, current.publishUntil);
+        }
+        SigningKey created = create(alg);
+        created.status = SigningKey.ACTIVE;
+        created.activatedAt = created.createdAt;
+        created.persist();
+        return load(created);
+    }
+
+    private SigningKey create(String alg) {
+        try {
+            KeyPair pair = generate(alg);
+            PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(pair.getPublic());
+            String kid = jwk.calculateBase64urlEncodedThumbprint("SHA-256");
+            jwk.setKeyId(kid);
+            jwk.setAlgorithm(alg);
+            jwk.setUse("sig");
+            SigningKey key = new SigningKey();
+            key.kid = kid;
+            key.alg = alg;
+            key.publicJwk = jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+            key.privateKeyEncrypted = encryption.encrypt(pair.getPrivate().getEncoded(), kid);
+            key.createdAt = Instant.now();
+            LOG.infof("Created signing key %s (%s)", kid, alg);
+            return key;
+        } catch (GeneralSecurityException | JoseException e) {
+            throw new IllegalStateException("cannot create a " + alg + " signing key", e);
+        }
+    }
+
+    private ActiveKey load(SigningKey key) {
+        byte[] pkcs8 = encryption.decrypt(key.privateKeyEncrypted, key.kid);
+        try {
+            PrivateKey privateKey = KeyFactory.getInstance(family(key.alg)).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            return new ActiveKey(key.kid, key.alg, SignatureAlgorithm.fromAlgorithm(key.alg), privateKey);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("signing key " + key.kid + " is not a valid " + key.alg + " key", e);
+        } finally {
+            java.util.Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    static KeyPair generate(String alg) throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance(family(alg));
+        switch (alg) {
+            case "RS256", "PS256" -> generator.initialize(2048, new SecureRandom());
+            case "ES256" -> generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+            default -> { /* Ed25519 has no parameters */ }
+        }
+        return generator.generateKeyPair();
+    }
+
+    private static String family(String alg) {
+        return switch (alg) {
+            case "RS256", "PS256" -> "RSA";
+            case "ES256" -> "EC";
+            case "EdDSA" -> "Ed25519";
+            default -> throw new IllegalArgumentException("unsupported algorithm " + alg);
+        };
+    }
+
+    /** Public key of a published JWK, for verifiers inside this process. */
+    public static PublicKey publicKey(String jwkJson) {
+        try {
+            return PublicJsonWebKey.Factory.newPublicJwk(jwkJson).getPublicKey();
+        } catch (JoseException e) {
+            throw new IllegalStateException("stored JWK is unreadable", e);
+        }
+    }
+
+    private String encryptionSecret() {
+        var configured = config.keys().encryptionSecret().filter(s -> !s.isBlank());
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        if (LaunchMode.current() == LaunchMode.NORMAL) {
+            throw new IllegalStateException("portcullis.keys.encryption-secret (PORTCULLIS_KEYS_ENCRYPTION_SECRET) is required: "
+                    + "it encrypts the signing key at rest, and every replica needs the same one");
+        }
+        // kept JVM-wide so that a live reload in dev mode can still read the key it made before
+        String generated = System.getProperty(GENERATED_SECRET_PROPERTY);
+        if (generated == null) {
+            byte[] bytes = new byte[32];
+            new SecureRandom().nextBytes(bytes);
+            generated = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            System.setProperty(GENERATED_SECRET_PROPERTY, generated);
+            LOG.warn("No portcullis.keys.encryption-secret is set: generated an ephemeral one for " + LaunchMode.current()
+                    + " mode. Production requires PORTCULLIS_KEYS_ENCRYPTION_SECRET.");
+        }
+        return generated;
+    }
+}

@@ -1,0 +1,4 @@
+package io.portcullis.registry;
+
+public record AuthMethodView(String id, String friendlyName, String description, boolean enabled) {
+}

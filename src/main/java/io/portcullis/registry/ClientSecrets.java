@@ -1,0 +1,67 @@
+package io.portcullis.registry;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Client ids, client secrets and the stored form of secrets.
+ *
+ * <p>Secrets are made here with 256 bits from a CSPRNG, so no guess can succeed and a slow,
+ * salted password hash buys nothing but CPU on every token request (what made Hydra's bcrypt
+ * slow). A plain SHA-256 is stored instead: a database dump gives an attacker only a value whose
+ * preimage is 256 random bits. Comparison is constant-time.
+ */
+public final class ClientSecrets {
+    private static final String PREFIX = "sha256$";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+    /** A hash no secret produces, compared against when the client id is unknown so both cases cost the same. */
+    public static final String UNMATCHABLE_HASH = hash("unknown-client-" + B64URL.encodeToString(randomBytes(32)));
+
+    private ClientSecrets() {
+    }
+
+    /** 43 characters of base64url: 256 random bits, safe in a form body and a Basic header alike. */
+    public static String newSecret() {
+        return B64URL.encodeToString(randomBytes(32));
+    }
+
+    /** 32 lowercase hex characters: 128 random bits. */
+    public static String newClientId() {
+        return HexFormat.of().formatHex(randomBytes(16));
+    }
+
+    public static String hash(String secret) {
+        return PREFIX + B64URL.encodeToString(sha256(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Constant-time in the secret: the digest is compared, not the secret. */
+    public static boolean matches(String storedHash, String secret) {
+        byte[] candidate = hash(secret).getBytes(StandardCharsets.US_ASCII);
+        byte[] stored = (storedHash == null ? UNMATCHABLE_HASH : storedHash).getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(candidate, stored) && storedHash != null;
+    }
+
+    public static boolean isHash(String value) {
+        return value != null && value.matches("sha256\\$[A-Za-z0-9_-]{43}");
+    }
+
+    private static byte[] sha256(byte[] input) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(input);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+}

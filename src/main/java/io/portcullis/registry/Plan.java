@@ -1,0 +1,39 @@
+package io.portcullis.registry;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.CreationTimestamp;
+import org.hibernate.annotations.UpdateTimestamp;
+
+import java.time.Instant;
+
+/** Terms of use of an API: whether subscriptions need approval, and an optional rate limit. */
+@Entity
+@Table(name = "plan")
+public class Plan extends PanacheEntityBase {
+    @Id
+    public String id;
+
+    @Column(nullable = false)
+    public String name;
+
+    public String description;
+
+    @Column(name = "needs_approval")
+    public boolean needsApproval;
+
+    /** Requests per minute per subscription; null means unlimited. */
+    @Column(name = "rate_limit_per_minute")
+    public Integer rateLimitPerMinute;
+
+    @CreationTimestamp
+    @Column(name = "created_at", updatable = false)
+    public Instant createdAt;
+
+    @UpdateTimestamp
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}

@@ -1,0 +1,68 @@
+package io.portcullis.registry;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.CreationTimestamp;
+import org.hibernate.annotations.UpdateTimestamp;
+
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An application's access to one API under one plan. As in wicked, the credentials belong to the
+ * subscription: the same application has another client id at each API.
+ */
+@Entity
+@Table(name = "subscription")
+public class Subscription extends PanacheEntityBase {
+    @Id
+    public UUID id;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "application_id")
+    public Application application;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "api_id")
+    public Api api;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "plan_id")
+    public Plan plan;
+
+    public boolean approved;
+
+    public boolean trusted;
+
+    @Column(name = "allowed_scopes_mode", nullable = false)
+    public ScopeMode allowedScopesMode = ScopeMode.ALL;
+
+    @ElementCollection
+    @CollectionTable(name = "subscription_scope", joinColumns = @JoinColumn(name = "subscription_id"))
+    public Set<ScopeRef> allowedScopes = new LinkedHashSet<>();
+
+    @Column(name = "client_id")
+    public String clientId;
+
+    /** See {@link io.portcullis.token.ClientSecrets}: only the hash is ever stored. */
+    @Column(name = "client_secret_hash")
+    public String clientSecretHash;
+
+    @CreationTimestamp
+    @Column(name = "created_at", updatable = false)
+    public Instant createdAt;
+
+    @UpdateTimestamp
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}

@@ -1,0 +1,69 @@
+package io.portcullis.token;
+
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.keys.SigningKeys;
+import io.portcullis.registry.ApiView;
+import io.portcullis.registry.ClientView;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Set;
+
+/** Builds and signs access tokens in the JWT profile of RFC 9068 (CONTRACT section 3). */
+@ApplicationScoped
+public class AccessTokenIssuer {
+    /** RFC 9068 section 2.1: the media type of an access token JWT. */
+    public static final String TYPE = "at+jwt";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private final PortcullisConfig config;
+    private final SigningKeys keys;
+
+    public AccessTokenIssuer(PortcullisConfig config, SigningKeys keys) {
+        this.config = config;
+        this.keys = keys;
+    }
+
+    /** The issuer of tokens from one auth method's token endpoint for one API. */
+    public String issuer(String authMethodId, String apiId) {
+        return config.baseUrl() + "/auth/" + authMethodId + "/api/" + apiId;
+    }
+
+    /** RFC 9068 section 2.2: iss, exp, aud, sub, client_id, iat, jti, and scope when any was granted. */
+    public String issue(String authMethodId, ApiView api, ClientView client, Set<String> scopes, Instant now) {
+        long iat = now.getEpochSecond();
+        JwtClaimsBuilder claims = Jwt.claims()
+                .issuer(issuer(authMethodId, api.id()))
+                .subject(client.clientId())
+                .audience(api.id())
+                .claim("client_id", client.clientId())
+                .issuedAt(iat)
+                .expiresAt(iat + api.tokenLifetimeSeconds())
+                .claim("jti", newJti())
+                .claim("application", client.applicationId())
+                .claim("subscription", client.subscriptionId().toString())
+                .claim("plan", client.planId())
+                .claim("auth_method", authMethodId);
+        if (!scopes.isEmpty()) {
+            claims.claim("scope", String.join(" ", scopes));
+        }
+        SigningKeys.ActiveKey key = keys.current();
+        return claims.jws()
+                .keyId(key.kid())
+                .algorithm(key.algorithm())
+                .type(TYPE)
+                .sign(key.privateKey());
+    }
+
+    /** 144 random bits, base64url. */
+    private static String newJti() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return B64URL.encodeToString(bytes);
+    }
+}

@@ -1,0 +1,14 @@
+package io.portcullis.token;
+
+/** Client authentication methods, named as RFC 7591 section 2 registers them. */
+public enum ClientAuthenticationMethod {
+    CLIENT_SECRET_BASIC("client_secret_basic"),
+    CLIENT_SECRET_POST("client_secret_post"),
+    NONE("none");
+
+    public final String value;
+
+    ClientAuthenticationMethod(String value) {
+        this.value = value;
+    }
+}

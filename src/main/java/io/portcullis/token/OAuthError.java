@@ -1,0 +1,87 @@
+package io.portcullis.token;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An error response of the token endpoint family (RFC 6749 section 5.2), with the status and
+ * headers CONTRACT section 2 gives each case. Descriptions never say which part of a credential
+ * was wrong.
+ */
+public class OAuthError extends RuntimeException {
+    public final int status;
+    public final String error;
+    public final String description;
+    public final Map<String, String> headers;
+
+    public OAuthError(int status, String error, String description, Map<String, String> headers) {
+        super(error + ": " + description, null, false, false);
+        this.status = status;
+        this.error = error;
+        this.description = description;
+        this.headers = headers;
+    }
+
+    public OAuthError(int status, String error, String description) {
+        this(status, error, description, Map.of());
+    }
+
+    public static OAuthError invalidRequest(String description) {
+        return new OAuthError(400, "invalid_request", description);
+    }
+
+    public static OAuthError notFound(String description) {
+        return new OAuthError(404, "invalid_request", description);
+    }
+
+    public static OAuthError unsupportedGrantType() {
+        return new OAuthError(400, "unsupported_grant_type", "Only the client_credentials grant is supported");
+    }
+
+    /** RFC 6749 section 5.2: a client that tried Basic gets a Basic challenge with the 401. */
+    public static OAuthError invalidClient(boolean basicUsed, String realm) {
+        Map<String, String> headers = basicUsed ? Map.of("WWW-Authenticate", "Basic realm=\"" + realm + "\"") : Map.of();
+        return new OAuthError(401, "invalid_client", "Client authentication failed", headers);
+    }
+
+    public static OAuthError unsupportedClientAuthentication(String description) {
+        return new OAuthError(401, "invalid_client", description);
+    }
+
+    public static OAuthError tooManyFailures(long retryAfterSeconds) {
+        return new OAuthError(429, "invalid_client", "Too many failed authentications for this client; try again later",
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
+    public static OAuthError unauthorizedClient(String description) {
+        return new OAuthError(400, "unauthorized_client", description);
+    }
+
+    public static OAuthError invalidScope(String description) {
+        return new OAuthError(400, "invalid_scope", description);
+    }
+
+    public static OAuthError invalidTarget(String description) {
+        return new OAuthError(400, "invalid_target", description);
+    }
+
+    public static OAuthError temporarilyUnavailable() {
+        return new OAuthError(503, "temporarily_unavailable", "The authorization server cannot reach its database; try again shortly",
+                Map.of("Retry-After", "5"));
+    }
+
+    public static OAuthError methodNotAllowed() {
+        return new OAuthError(405, "invalid_request", "The token endpoint accepts only POST", Map.of("Allow", "POST"));
+    }
+
+    public static OAuthError serverError() {
+        return new OAuthError(500, "server_error", "The authorization server met an unexpected condition");
+    }
+
+    public Map<String, Object> body() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("error_description", description);
+        return body;
+    }
+}
