@@ -35,6 +35,8 @@ create table api_scope (
     api_id      varchar(64)  not null references api (id) on delete cascade,
     scope_id    varchar(128) not null check (scope_id ~ '^[a-zA-Z0-9_:.-]{1,128}$'),
     description text,
+    -- the order the API lists its scopes in
+    position    integer      not null default 0,
     primary key (api_id, scope_id)
 );
 

@@ -12,6 +12,7 @@ import jakarta.persistence.JoinTable;
 import jakarta.persistence.ManyToMany;
 import jakarta.persistence.OneToMany;
 import jakarta.persistence.OrderBy;
+import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.CreationTimestamp;
 import org.hibernate.annotations.UpdateTimestamp;
@@ -67,7 +68,7 @@ public class Api extends PanacheEntityBase {
 
     @ElementCollection
     @CollectionTable(name = "api_scope", joinColumns = @JoinColumn(name = "api_id"))
-    @OrderBy("scopeId")
+    @OrderColumn(name = "position")
     public List<ApiScope> scopes = new ArrayList<>();
 
     @OneToMany(mappedBy = "api", cascade = CascadeType.ALL, orphanRemoval = true)

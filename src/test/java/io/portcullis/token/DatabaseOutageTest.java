@@ -1,0 +1,69 @@
+package io.portcullis.token;
+
+import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.support.DatabaseProxyResource;
+import io.portcullis.support.Fixtures;
+import io.portcullis.support.TcpProxy;
+import io.portcullis.support.TokenClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** CONTRACT section 2: database unreachable is 503 temporarily_unavailable with Retry-After, and the server recovers by itself. */
+@QuarkusTest
+@TestProfile(DatabaseOutageTest.Profile.class)
+@WithTestResource(DatabaseProxyResource.class)
+class DatabaseOutageTest {
+    public static class Profile implements QuarkusTestProfile {
+    }
+
+    @Inject
+    Fixtures fixtures;
+
+    @AfterEach
+    void reconnect() {
+        TcpProxy.setReachable(true);
+    }
+
+    @Test
+    void unreachableDatabaseIs503AndRecoveryIsAutomatic() throws Exception {
+        String api = fixtures.api("read");
+        Credentials client = fixtures.subscribe(api);
+
+        TcpProxy.setReachable(false);
+        Thread.sleep(100);
+        long start = System.nanoTime();
+        TokenClient.post(api, client.clientId(), client.clientSecret(), "read").then()
+                .statusCode(503)
+                .header("Retry-After", equalTo("5"))
+                .header("Cache-Control", "no-store")
+                .body("error", equalTo("temporarily_unavailable"));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 8000, "the refusal took " + millis + " ms");
+
+        TcpProxy.setReachable(true);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int status;
+        do {
+            status = TokenClient.post(api, client.clientId(), client.clientSecret(), "read").statusCode();
+        } while (status != 200 && System.nanoTime() < deadline && sleep());
+        assertEquals(200, status, "token requests work again within 5 s of the database coming back");
+    }
+
+    private static boolean sleep() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+}

@@ -1,0 +1,47 @@
+package io.portcullis.token;
+
+import io.portcullis.support.Fixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+
+/** RFC 8414 metadata at both locations CONTRACT section 4 names. */
+@QuarkusTest
+class MetadataTest {
+    @Inject
+    Fixtures fixtures;
+
+    @Test
+    void metadataAtBothPathsIsTheSame() {
+        String api = fixtures.api("read", "write");
+        String issuer = "http://localhost:8081/auth/" + Fixtures.AUTH_METHOD + "/api/" + api;
+        for (String path : new String[]{
+                "/.well-known/oauth-authorization-server/auth/" + Fixtures.AUTH_METHOD + "/api/" + api,
+                "/auth/" + Fixtures.AUTH_METHOD + "/api/" + api + "/.well-known/oauth-authorization-server"}) {
+            given().get(path).then()
+                    .statusCode(200)
+                    .contentType("application/json")
+                    .body("issuer", equalTo(issuer))
+                    .body("token_endpoint", equalTo(issuer + "/token"))
+                    .body("jwks_uri", equalTo("http://localhost:8081/auth/jwks"))
+                    .body("grant_types_supported", contains("client_credentials"))
+                    .body("token_endpoint_auth_methods_supported", containsInAnyOrder("client_secret_basic", "client_secret_post"))
+                    .body("access_token_signing_alg_values_supported", contains("RS256"))
+                    .body("scopes_supported", contains("read", "write"));
+        }
+    }
+
+    @Test
+    void unknownIssuersAre404() {
+        String api = fixtures.api("read");
+        given().get("/.well-known/oauth-authorization-server/auth/nope/api/" + api).then()
+                .statusCode(404).body("error", equalTo("invalid_request"));
+        given().get("/auth/" + Fixtures.AUTH_METHOD + "/api/nope/.well-known/oauth-authorization-server").then()
+                .statusCode(404);
+    }
+}
