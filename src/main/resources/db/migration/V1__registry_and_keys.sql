@@ -55,7 +55,9 @@ create table api_route_scope (
     api_id   varchar(64)  not null,
     scope_id varchar(128) not null,
     primary key (route_id, scope_id),
-    foreign key (api_id, scope_id) references api_scope (api_id, scope_id) on delete cascade
+    -- deferred, not cascading: rewriting an API's scope list in one transaction keeps what still
+    -- exists, and removing a scope that a route needs fails instead of silently dropping the need
+    foreign key (api_id, scope_id) references api_scope (api_id, scope_id) deferrable initially deferred
 );
 
 create table plan (
@@ -110,7 +112,7 @@ create table subscription_scope (
     scope_id        varchar(128) not null,
     primary key (subscription_id, scope_id),
     foreign key (subscription_id, api_id) references subscription (id, api_id) on delete cascade,
-    foreign key (api_id, scope_id) references api_scope (api_id, scope_id) on delete cascade
+    foreign key (api_id, scope_id) references api_scope (api_id, scope_id) deferrable initially deferred
 );
 
 -- Signing keys are shared by every replica. The private part is encrypted (AES-256-GCM) under

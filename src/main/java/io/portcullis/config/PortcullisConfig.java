@@ -1,6 +1,7 @@
 package io.portcullis.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
@@ -14,6 +15,7 @@ public interface PortcullisConfig {
      * The URL clients use to reach this server, without a trailing slash. Token issuers, metadata
      * and resource identifiers are built from it, never from request headers (CONTRACT section 3).
      */
+    @WithConverter(PublicUrlConverter.class)
     String publicUrl();
 
     Keys keys();

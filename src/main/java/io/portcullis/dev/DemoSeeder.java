@@ -45,6 +45,10 @@ public class DemoSeeder {
         if (!config.demo().enabled()) {
             return;
         }
+        if (io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.NORMAL) {
+            // the demo prints a secret to the console, which in production is a log
+            throw new IllegalStateException("portcullis.demo.enabled is for dev mode only");
+        }
         if (!exists(() -> AuthMethod.findById(AUTH_METHOD))) {
             registry.createAuthMethod(AUTH_METHOD, "Client credentials", true);
         }

@@ -130,6 +130,17 @@ public class EchoResource {
         return body;
     }
 
+    private static boolean isAccessTokenType(String jwt) {
+        try {
+            String header = new String(java.util.Base64.getUrlDecoder().decode(jwt.substring(0, jwt.indexOf('.'))),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            Object typ = org.jose4j.json.JsonUtil.parseJson(header).get("typ");
+            return "at+jwt".equals(typ) || "application/at+jwt".equals(typ);
+        } catch (RuntimeException | org.jose4j.lang.JoseException e) {
+            return false;
+        }
+    }
+
     /** RFC 6750 section 2.1 presentation; section 3.1 errors. */
     private JsonWebToken verify(List<String> authorization) {
         if (authorization == null || authorization.isEmpty()) {
@@ -149,6 +160,10 @@ public class EchoResource {
             token = parser.parse(matcher.group(1), verification);
         } catch (ParseException e) {
             throw BearerError.invalidToken(API_ID, "The access token is invalid or has expired");
+        }
+        // RFC 9068 section 4: a resource server refuses JWTs that are not access tokens
+        if (!isAccessTokenType(matcher.group(1))) {
+            throw BearerError.invalidToken(API_ID, "The token is not an access token");
         }
         // the issuer must be one of this server's token endpoints for this API
         String iss = token.getIssuer();

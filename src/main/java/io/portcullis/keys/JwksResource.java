@@ -18,7 +18,7 @@ public class JwksResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response jwks() {
-        String body = "{\"keys\":[" + String.join(",", keys.publishedJwks()) + "]}";
+        String body = keys.jwksJson();
         // short, so that a key published ahead of a rotation reaches verifiers in time
         return Response.ok(body).header("Cache-Control", "public, max-age=60").build();
     }

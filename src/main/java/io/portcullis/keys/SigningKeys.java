@@ -8,7 +8,6 @@ import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -55,6 +54,9 @@ public class SigningKeys {
     private final EntityManager em;
     private volatile ActiveKey active;
     private volatile KeyEncryption encryption;
+    private volatile String jwks;
+    private volatile long jwksLoadedAt;
+    private static final long JWKS_REFRESH_NANOS = Duration.ofSeconds(5).toNanos();
 
     public SigningKeys(PortcullisConfig config, EntityManager em) {
         this.config = config;
@@ -83,11 +85,31 @@ public class SigningKeys {
         return active != null;
     }
 
-    /** Every public key that may still verify a live token: the next key, the active one, and recently retired ones. */
-    @Transactional
-    public List<String> publishedJwks() {
-        return SigningKey.<SigningKey>find("status in ('next', 'active') or publishUntil > ?1 order by createdAt desc", Instant.now())
-                .stream().map(k -> k.publicJwk).toList();
+    /**
+     * Every public key that may still verify a live token: the next key, the active one, and
+     * retired ones until their last token has expired. Read at most every few seconds; when the
+     * database cannot be read, the last good set is served, so verifiers keep working in an outage.
+     */
+    public String jwksJson() {
+        long now = System.nanoTime();
+        String cached = jwks;
+        if (cached != null && now - jwksLoadedAt < JWKS_REFRESH_NANOS) {
+            return cached;
+        }
+        try {
+            List<String> keys = QuarkusTransaction.requiringNew().call(() -> SigningKey.<SigningKey>find(
+                            "status in ('next', 'active') or publishUntil > ?1 order by createdAt desc", Instant.now())
+                    .stream().map(k -> k.publicJwk).toList());
+            cached = "{\"keys\":[" + String.join(",", keys) + "]}";
+            jwks = cached;
+            jwksLoadedAt = now;
+        } catch (RuntimeException e) {
+            if (cached == null) {
+                throw e;
+            }
+            LOG.warnf("Serving the last known JWKS: the database cannot be read (%s)", e.getClass().getSimpleName());
+        }
+        return cached;
     }
 
     private ActiveKey ensureActiveKey(String alg) {

@@ -4,12 +4,11 @@ import io.portcullis.config.PortcullisConfig;
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.AuthMethodView;
 import io.portcullis.registry.ClientView;
+import io.portcullis.registry.DatabaseFailures;
 import io.portcullis.registry.Registry;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.PersistenceException;
 import org.jboss.logging.Logger;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -40,11 +39,12 @@ public class ClientCredentialsGrant {
     public TokenResponse token(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body) {
         try {
             return decide(authMethodId, apiId, contentType, authorization, body);
-        } catch (PersistenceException e) {
-            throw databaseUnavailable(e);
+        } catch (OAuthError e) {
+            throw e;
         } catch (RuntimeException e) {
-            if (hasSqlCause(e)) {
-                throw databaseUnavailable(e);
+            if (DatabaseFailures.isUnreachable(e)) {
+                LOG.warnf("Token request refused with 503: the database is unreachable (%s)", e.getClass().getSimpleName());
+                throw OAuthError.temporarilyUnavailable();
             }
             throw e;
         }
@@ -55,7 +55,7 @@ public class ClientCredentialsGrant {
                 .orElseThrow(() -> OAuthError.notFound("Unknown auth method"));
         ApiView api = registry.api(apiId).orElseThrow(() -> OAuthError.notFound("Unknown API"));
 
-        TokenRequest request = TokenRequestParser.parse(contentType, authorization, body);
+        TokenRequest request = TokenRequestParser.parse(contentType, authorization, body, api.id());
         // RFC 6749 section 4.4.2
         if (request.grantType() == null) {
             throw OAuthError.invalidRequest("grant_type is missing");
@@ -93,17 +93,4 @@ public class ClientCredentialsGrant {
         return config.baseUrl() + api.requestPath();
     }
 
-    private static OAuthError databaseUnavailable(RuntimeException e) {
-        LOG.warnf("Token request refused with 503: the database is unreachable (%s)", e.getClass().getSimpleName());
-        return OAuthError.temporarilyUnavailable();
-    }
-
-    private static boolean hasSqlCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException || t instanceof PersistenceException) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

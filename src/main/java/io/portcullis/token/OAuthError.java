@@ -78,6 +78,12 @@ public class OAuthError extends RuntimeException {
         return new OAuthError(500, "server_error", "The authorization server met an unexpected condition");
     }
 
+    public OAuthError withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new OAuthError(status, error, description, Map.copyOf(more));
+    }
+
     public Map<String, Object> body() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 /** Renders {@link OAuthError}s as RFC 6749 section 5.2 JSON, never cached. */
 public class OAuthErrorMapper {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OAuthErrorMapper.class);
     private static final Pattern TOKEN_PATH = Pattern.compile("/auth/[^/]+/api/[^/]+/token/?");
 
     @ServerExceptionMapper
@@ -24,6 +25,22 @@ public class OAuthErrorMapper {
             return render(OAuthError.methodNotAllowed());
         }
         return e.getResponse();
+    }
+
+    /**
+     * Anything unexpected at the token endpoint is still answered in its format: JSON, not cached,
+     * and without a stack trace (CONTRACT section 2). Elsewhere Quarkus's own handling stays.
+     */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 100)
+    public Response map(Throwable e, HttpServerRequest request) {
+        if (!TOKEN_PATH.matcher(request.path()).matches()) {
+            return e instanceof jakarta.ws.rs.WebApplicationException w ? w.getResponse() : null;
+        }
+        if (e instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse().getStatus() < 500) {
+            return render(new OAuthError(w.getResponse().getStatus(), "invalid_request", "The request cannot be processed"));
+        }
+        LOG.errorf("Token request failed unexpectedly: %s", e.getClass().getName());
+        return render(OAuthError.serverError());
     }
 
     public static Response render(OAuthError e) {

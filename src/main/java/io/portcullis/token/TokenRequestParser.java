@@ -29,7 +29,8 @@ public final class TokenRequestParser {
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
-            .build());
+            .build())
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private TokenRequestParser() {
     }
@@ -37,8 +38,9 @@ public final class TokenRequestParser {
     /**
      * @param contentType          the Content-Type header, or null
      * @param authorizationHeaders every Authorization header sent, or null
+     * @param realm                the realm of a Basic challenge
      */
-    public static TokenRequest parse(String contentType, List<String> authorizationHeaders, byte[] body) {
+    public static TokenRequest parse(String contentType, List<String> authorizationHeaders, byte[] body, String realm) {
         Map<String, String> params = parseBody(contentType, body == null ? new byte[0] : body);
         String clientId = params.get("client_id");
         String clientSecret = params.get("client_secret");
@@ -49,7 +51,7 @@ public final class TokenRequestParser {
         }
         String authorization = authorizationHeaders == null || authorizationHeaders.isEmpty() ? null : authorizationHeaders.get(0);
         if (authorization != null) {
-            String[] basic = parseBasic(authorization);
+            String[] basic = parseBasic(authorization, realm);
             if (clientSecret != null || (clientId != null && !clientId.equals(basic[0]))) {
                 throw OAuthError.invalidRequest("Client credentials are given both in the Authorization header and in the body");
             }
@@ -135,14 +137,16 @@ public final class TokenRequestParser {
     }
 
     /** RFC 7617 Basic, with RFC 6749 section 2.3.1's form-encoding of the id and the secret. */
-    private static String[] parseBasic(String header) {
+    private static String[] parseBasic(String header, String realm) {
         int space = header.indexOf(' ');
         if (space < 0) {
             throw OAuthError.invalidRequest("The Authorization header is malformed");
         }
         String scheme = header.substring(0, space);
         if (!scheme.equalsIgnoreCase("Basic")) {
-            throw OAuthError.unsupportedClientAuthentication("Only Basic client authentication is accepted in the Authorization header");
+            // RFC 6749 section 5.2: a client that used the Authorization header is told which scheme to use
+            throw OAuthError.unsupportedClientAuthentication("Only Basic client authentication is accepted in the Authorization header")
+                    .withHeader("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
         }
         byte[] decoded;
         try {

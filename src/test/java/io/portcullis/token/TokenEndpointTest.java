@@ -122,6 +122,17 @@ class TokenEndpointTest {
                 .statusCode(200);
     }
 
+    @Test
+    void acceptHeaderDoesNotChangeTheFormat() {
+        given().accept("text/html").contentType("application/x-www-form-urlencoded")
+                .formParam("grant_type", "client_credentials")
+                .formParam("client_id", client.clientId()).formParam("client_secret", client.clientSecret())
+                .post(Fixtures.tokenPath(api)).then()
+                .statusCode(200).contentType("application/json");
+        assertError(given().accept("application/xml").contentType("application/x-www-form-urlencoded")
+                .formParam("grant_type", "password").post(Fixtures.tokenPath(api)).then(), 400, "unsupported_grant_type");
+    }
+
     // ---- 400 invalid_request ----
 
     @Test
@@ -168,6 +179,8 @@ class TokenEndpointTest {
         assertError(given().contentType("application/json").body("{\"grant_type\": ")
                 .post(Fixtures.tokenPath(api)).then(), 400, "invalid_request");
         assertError(given().contentType("application/json").body("[\"grant_type\"]")
+                .post(Fixtures.tokenPath(api)).then(), 400, "invalid_request");
+        assertError(given().contentType("application/json").body("{\"grant_type\": \"client_credentials\"} {}")
                 .post(Fixtures.tokenPath(api)).then(), 400, "invalid_request");
         assertError(given().contentType("application/json").body("{\"grant_type\": 42}")
                 .post(Fixtures.tokenPath(api)).then(), 400, "invalid_request");
@@ -231,6 +244,14 @@ class TokenEndpointTest {
                 .contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
                 .post(Fixtures.tokenPath(api)).then(), 401, "invalid_client")
                 .header("WWW-Authenticate", startsWith("Basic realm=\""));
+    }
+
+    @Test
+    void anotherAuthorizationSchemeIsAskedForBasic() {
+        assertError(given().header("Authorization", "Bearer abc")
+                .contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
+                .post(Fixtures.tokenPath(api)).then(), 401, "invalid_client")
+                .header("WWW-Authenticate", equalTo("Basic realm=\"" + api + "\""));
     }
 
     @Test

@@ -14,7 +14,7 @@ class TokenRequestParserTest {
     static final String FORM = "application/x-www-form-urlencoded";
 
     static TokenRequest parse(String contentType, String auth, String body) {
-        return TokenRequestParser.parse(contentType, auth == null ? null : List.of(auth), body.getBytes(StandardCharsets.UTF_8));
+        return TokenRequestParser.parse(contentType, auth == null ? null : List.of(auth), body.getBytes(StandardCharsets.UTF_8), "api");
     }
 
     static String basic(String raw) {
@@ -62,7 +62,7 @@ class TokenRequestParserTest {
         assertError("invalid_request", () -> parse(FORM, "Basic %%%", ""));
         assertError("invalid_request", () -> parse(FORM, null, "client_secret=x"));
         assertError("invalid_client", () -> parse(FORM, "Bearer abc", ""));
-        assertError("invalid_request", () -> TokenRequestParser.parse(FORM, List.of(basic("a:b"), basic("a:b")), new byte[0]));
+        assertError("invalid_request", () -> TokenRequestParser.parse(FORM, List.of(basic("a:b"), basic("a:b")), new byte[0], "api"));
     }
 
     static void assertError(String error, org.junit.jupiter.api.function.Executable call) {
