@@ -43,7 +43,7 @@ class LogHygieneTest {
         given().contentType("application/json").body("{\"client_secret\":\"" + secret + "\", broken")
                 .post(Fixtures.tokenPath(api)).then().statusCode(400);
         given().contentType("text/plain").body("client_secret=" + secret).post(Fixtures.tokenPath(api)).then().statusCode(400);
-        given().header("Authorization", "Bearer " + token + "x").get("/echo").then().statusCode(401);
+        given().header("Authorization", "Bearer " + token + "x").get("/sample/echo").then().statusCode(401);
 
         Path log = Path.of("target/portcullis-test.log");
         assertTrue(Files.exists(log), "the test profile writes " + log);

@@ -46,8 +46,12 @@ public interface PortcullisConfig {
     }
 
     interface Registry {
-        /** How long the token hot path may serve a registry entry before reading it again. */
-        @WithDefault("5s")
+        /** How often each replica checks whether the registry changed; a change is seen everywhere within it. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** The longest a cached subscription is served, a safety net behind the version poll. */
+        @WithDefault("10m")
         Duration cacheTtl();
 
         @WithDefault("100000")
@@ -72,6 +76,10 @@ public interface PortcullisConfig {
         String clientId();
 
         Optional<String> clientSecret();
+
+        /** The port of the demo's separate upstream server (API whoami). */
+        @WithDefault("8089")
+        int upstreamPort();
     }
 
     /** {@link #publicUrl()} with any trailing slash removed. */

@@ -33,10 +33,12 @@ import java.util.regex.Pattern;
  * an independent one would, by verifying bearer tokens (RFC 6750) with SmallRye JWT against
  * {@code /auth/jwks}. It answers with who called and what it sent.
  */
-@Path("/echo")
+@Path(EchoResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 public class EchoResource {
     public static final String API_ID = "echo";
+    /** Where the resource lives; the gateway serves the echo API at /echo and forwards here. */
+    public static final String PATH = "/sample/echo";
     private static final Pattern BEARER = Pattern.compile("Bearer ([A-Za-z0-9._~+/-]+=*)", Pattern.CASE_INSENSITIVE);
 
     private final JWTParser parser;
@@ -100,7 +102,7 @@ public class EchoResource {
 
     private Map<String, Object> echo(String method, HttpHeaders headers, UriInfo uri) {
         JsonWebToken token = verify(headers.getRequestHeader(HttpHeaders.AUTHORIZATION));
-        String path = "/" + uri.getPath().substring("/echo".length()).replaceFirst("^/", "");
+        String path = "/" + uri.getPath().substring(PATH.length()).replaceFirst("^/", "");
         ApiView api = registry.api(API_ID).orElse(null);
         Set<String> granted = token.containsClaim("scope")
                 ? Set.copyOf(Arrays.asList(token.<String>getClaim("scope").split(" ")))

@@ -3,6 +3,7 @@ package io.portcullis.keys;
 import io.portcullis.config.PortcullisConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +26,12 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 
 /**
@@ -54,9 +60,12 @@ public class SigningKeys {
     private final EntityManager em;
     private volatile ActiveKey active;
     private volatile KeyEncryption encryption;
-    private volatile String jwks;
-    private volatile long jwksLoadedAt;
-    private static final long JWKS_REFRESH_NANOS = Duration.ofSeconds(5).toNanos();
+    private volatile Published published = new Published("{\"keys\":[]}", Map.of());
+    private volatile boolean refreshFailing;
+    private ScheduledExecutorService refresher;
+
+    private record Published(String json, Map<String, PublicKey> keys) {
+    }
 
     public SigningKeys(PortcullisConfig config, EntityManager em) {
         this.config = config;
@@ -71,6 +80,19 @@ public class SigningKeys {
         encryption = new KeyEncryption(encryptionSecret());
         active = QuarkusTransaction.requiringNew().call(() -> ensureActiveKey(alg));
         LOG.infof("Signing with key %s (%s)", active.kid(), active.alg());
+        refreshPublished();
+        refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "signing-keys-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+        refresher.scheduleWithFixedDelay(this::refreshPublished, 5, 5, TimeUnit.SECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
     }
 
     public ActiveKey current() {
@@ -86,30 +108,40 @@ public class SigningKeys {
     }
 
     /**
-     * Every public key that may still verify a live token: the next key, the active one, and
-     * retired ones until their last token has expired. Read at most every few seconds; when the
-     * database cannot be read, the last good set is served, so verifiers keep working in an outage.
+     * The JWK set (RFC 7517 section 5) of every public key that may still verify a live token: the
+     * next key, the active one, and retired ones until their last token has expired. Served from
+     * memory; {@link #refreshPublished()} reloads it every few seconds, and when the database cannot
+     * be read the last good set stays, so verifiers keep working through an outage.
      */
     public String jwksJson() {
-        long now = System.nanoTime();
-        String cached = jwks;
-        if (cached != null && now - jwksLoadedAt < JWKS_REFRESH_NANOS) {
-            return cached;
-        }
+        return published.json();
+    }
+
+    /** The public key with this kid, if it is published; the gateway's verification key resolver. */
+    public PublicKey verificationKey(String kid) {
+        return published.keys().get(kid);
+    }
+
+    void refreshPublished() {
         try {
-            List<String> keys = QuarkusTransaction.requiringNew().call(() -> SigningKey.<SigningKey>find(
-                            "status in ('next', 'active') or publishUntil > ?1 order by createdAt desc", Instant.now())
-                    .stream().map(k -> k.publicJwk).toList());
-            cached = "{\"keys\":[" + String.join(",", keys) + "]}";
-            jwks = cached;
-            jwksLoadedAt = now;
-        } catch (RuntimeException e) {
-            if (cached == null) {
-                throw e;
+            List<SigningKey> keys = QuarkusTransaction.requiringNew().call(() -> SigningKey.<SigningKey>find(
+                    "status in ('next', 'active') or publishUntil > ?1 order by createdAt desc", Instant.now()).list());
+            Map<String, PublicKey> byKid = new LinkedHashMap<>();
+            for (SigningKey key : keys) {
+                byKid.put(key.kid, publicKey(key.publicJwk));
             }
-            LOG.warnf("Serving the last known JWKS: the database cannot be read (%s)", e.getClass().getSimpleName());
+            String json = "{\"keys\":[" + String.join(",", keys.stream().map(k -> k.publicJwk).toList()) + "]}";
+            published = new Published(json, Map.copyOf(byKid));
+            if (refreshFailing) {
+                LOG.info("Signing keys are readable again");
+                refreshFailing = false;
+            }
+        } catch (RuntimeException e) {
+            if (!refreshFailing) {
+                LOG.warnf("Cannot read the signing keys (%s); serving the last known JWKS", e.getClass().getSimpleName());
+                refreshFailing = true;
+            }
         }
-        return cached;
     }
 
     private ActiveKey ensureActiveKey(String alg) {

@@ -28,6 +28,7 @@ import java.util.Set;
 @Table(name = "api")
 public class Api extends PanacheEntityBase {
     public static final int DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
+    public static final int DEFAULT_UPSTREAM_TIMEOUT_SECONDS = 60;
 
     @Id
     public String id;
@@ -53,6 +54,9 @@ public class Api extends PanacheEntityBase {
     public boolean hideCredentials;
 
     public boolean deprecated;
+
+    @Column(name = "upstream_timeout_seconds")
+    public int upstreamTimeoutSeconds = DEFAULT_UPSTREAM_TIMEOUT_SECONDS;
 
     @ManyToMany
     @JoinTable(name = "api_auth_method",

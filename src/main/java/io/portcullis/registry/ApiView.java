@@ -19,6 +19,7 @@ public record ApiView(
         boolean clientCredentialsEnabled,
         boolean hideCredentials,
         boolean deprecated,
+        int upstreamTimeoutSeconds,
         Set<String> authMethodIds,
         Map<String, String> scopes,
         List<RouteView> routes) {

@@ -3,54 +3,153 @@ package io.portcullis.registry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.portcullis.config.PortcullisConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import org.jboss.logging.Logger;
 
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The registry as the hot paths see it: short-lived in-memory snapshots, so that a warm token
- * request reads nothing from the database. Misses are cached too (a flood of unknown client ids
- * must not become a flood of queries), and every entry expires after
- * {@code portcullis.registry.cache-ttl}, which bounds how long a change takes to be seen.
+ * The registry as the hot paths see it: nothing here touches the database on a warm request.
+ *
+ * <ul>
+ *   <li>Auth methods and APIs are one immutable {@link RegistrySnapshot}, swapped whole.</li>
+ *   <li>Subscriptions are cached by client id as they are asked for, misses included (a flood of
+ *       unknown client ids must not become a flood of queries).</li>
+ * </ul>
+ *
+ * Every registry write bumps {@code registry_version} (a trigger, whoever writes); each replica
+ * polls it every {@code portcullis.registry.poll-interval} and reloads when it moves. A change made
+ * through this instance is applied as soon as its transaction commits. When the database cannot be
+ * read, the last snapshot and cached clients keep serving.
  */
 @ApplicationScoped
 public class Registry {
+    private static final Logger LOG = Logger.getLogger(Registry.class);
 
     private final RegistryReader reader;
-    private final Cache<String, Optional<AuthMethodView>> authMethods;
-    private final Cache<String, Optional<ApiView>> apis;
+    private final PortcullisConfig config;
+    private final TransactionSynchronizationRegistry transactions;
     private final Cache<String, Optional<ClientView>> clients;
+    private volatile RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
+    private volatile long version = -1;
+    private volatile boolean pollFailing;
+    private ScheduledExecutorService poller;
 
-    public Registry(RegistryReader reader, PortcullisConfig config) {
+    public Registry(RegistryReader reader, PortcullisConfig config, TransactionSynchronizationRegistry transactions) {
         this.reader = reader;
-        this.authMethods = newCache(config);
-        this.apis = newCache(config);
-        this.clients = newCache(config);
-    }
-
-    private static <V> Cache<String, V> newCache(PortcullisConfig config) {
-        return Caffeine.newBuilder()
+        this.config = config;
+        this.transactions = transactions;
+        this.clients = Caffeine.newBuilder()
                 .expireAfterWrite(config.registry().cacheTtl())
                 .maximumSize(config.registry().cacheMaxEntries())
                 .build();
     }
 
+    void onStart(@Observes @Priority(10) StartupEvent event) {
+        reload();
+        long interval = config.registry().pollInterval().toMillis();
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "registry-version-poll");
+            thread.setDaemon(true);
+            return thread;
+        });
+        poller.scheduleWithFixedDelay(this::poll, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (poller != null) {
+            poller.shutdownNow();
+        }
+    }
+
     public Optional<AuthMethodView> authMethod(String id) {
-        return authMethods.get(id, reader::authMethod);
+        return Optional.ofNullable(snapshot.authMethods().get(id));
+    }
+
+    public Optional<PlanView> plan(String id) {
+        return Optional.ofNullable(snapshot.plans().get(id));
+    }
+
+    /** Without loading: the gateway runs on the event loop and must not wait for the database. */
+    public Optional<ClientView> cachedClient(String clientId) {
+        Optional<ClientView> cached = clients.getIfPresent(clientId);
+        return cached == null ? null : cached;
     }
 
     public Optional<ApiView> api(String id) {
-        return apis.get(id, reader::api);
+        return Optional.ofNullable(snapshot.apis().get(id));
+    }
+
+    /** The API whose request path covers this request path, if any (the gateway's routing). */
+    public Optional<ApiView> apiForPath(String path) {
+        return snapshot.apiForPath(path);
     }
 
     public Optional<ClientView> client(String clientId) {
         return clients.get(clientId, reader::client);
     }
 
-    /** Called after a change made through this instance, so that it is seen here at once. */
-    public void invalidateAll() {
-        authMethods.invalidateAll();
-        apis.invalidateAll();
+    public RegistrySnapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * Called by a change made through this instance. Inside a transaction the reload waits for the
+     * commit: reloading earlier would read, and cache, what the transaction is about to replace.
+     */
+    public void changed() {
+        if (transactions.getTransactionKey() != null) {
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        reload();
+                    }
+                }
+            });
+        } else {
+            reload();
+        }
+    }
+
+    private void poll() {
+        try {
+            long current = reader.version();
+            if (pollFailing) {
+                LOG.info("The registry's database is reachable again");
+                pollFailing = false;
+            }
+            if (current != version) {
+                reload();
+            }
+        } catch (RuntimeException e) {
+            if (!pollFailing) {
+                LOG.warnf("Cannot poll the registry version (%s); serving the last known registry", e.getClass().getSimpleName());
+                pollFailing = true;
+            }
+        }
+    }
+
+    private synchronized void reload() {
+        long before = reader.version();
+        RegistrySnapshot loaded = reader.snapshot();
         clients.invalidateAll();
+        snapshot = loaded;
+        // a change that landed while loading is picked up by the next poll
+        version = before;
     }
 }

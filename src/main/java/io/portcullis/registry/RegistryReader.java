@@ -16,20 +16,29 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class RegistryReader {
 
+    /** Bumped by a trigger on every registry table (migration V2). */
     @Transactional
-    public Optional<AuthMethodView> authMethod(String id) {
-        return AuthMethod.<AuthMethod>findByIdOptional(id)
-                .map(m -> new AuthMethodView(m.id, m.friendlyName, m.description, m.enabled));
+    public long version() {
+        return ((Number) Api.getEntityManager().createNativeQuery("select version from registry_version where id = 1")
+                .getSingleResult()).longValue();
     }
 
+    /** Every auth method and API; their collections come in batches (quarkus.hibernate-orm.fetch.batch-size). */
     @Transactional
-    public Optional<ApiView> api(String id) {
-        return Api.<Api>findByIdOptional(id).map(RegistryReader::view);
-    }
-
-    @Transactional
-    public List<ApiView> apis() {
-        return Api.<Api>listAll().stream().map(RegistryReader::view).toList();
+    public RegistrySnapshot snapshot() {
+        Map<String, AuthMethodView> methods = new LinkedHashMap<>();
+        for (AuthMethod m : AuthMethod.<AuthMethod>listAll()) {
+            methods.put(m.id, new AuthMethodView(m.id, m.friendlyName, m.description, m.enabled));
+        }
+        Map<String, PlanView> plans = new LinkedHashMap<>();
+        for (Plan p : Plan.<Plan>listAll()) {
+            plans.put(p.id, new PlanView(p.id, p.name, p.description, p.needsApproval, p.rateLimitPerMinute));
+        }
+        Map<String, ApiView> apis = new LinkedHashMap<>();
+        for (Api api : Api.<Api>listAll()) {
+            apis.put(api.id, view(api));
+        }
+        return RegistrySnapshot.of(methods, plans, apis);
     }
 
     @Transactional
@@ -58,7 +67,9 @@ public class RegistryReader {
                 .map(r -> new ApiView.RouteView(
                         r.pathPrefix,
                         r.methods == null ? Set.of() : Set.copyOf(Arrays.asList(r.methods.split(","))),
-                        r.scopes.stream().map(s -> s.scopeId).collect(Collectors.toCollection(LinkedHashSet::new))))
+                        // in the API's order, so that an insufficient_scope challenge reads the same every time
+                        scopes.keySet().stream().filter(id -> r.scopes.stream().anyMatch(s -> s.scopeId.equals(id)))
+                                .collect(Collectors.toCollection(LinkedHashSet::new))))
                 .toList();
         return new ApiView(
                 api.id,
@@ -70,6 +81,7 @@ public class RegistryReader {
                 api.clientCredentialsEnabled,
                 api.hideCredentials,
                 api.deprecated,
+                api.upstreamTimeoutSeconds,
                 api.authMethods.stream().map(m -> m.id).collect(Collectors.toUnmodifiableSet()),
                 java.util.Collections.unmodifiableMap(scopes),
                 routes);

@@ -39,7 +39,7 @@ public class RegistryService {
     public record ApiSpec(String id, String name, String description, String requestPath, String upstreamUrl,
                           Integer tokenLifetimeSeconds, Boolean clientCredentialsEnabled, Boolean hideCredentials,
                           Boolean deprecated, List<String> authMethods, List<ScopeSpec> scopes, List<RouteSpec> routes,
-                          List<String> plans) {
+                          List<String> plans, Integer upstreamTimeoutSeconds) {
     }
 
     public record SubscriptionSpec(String applicationId, String apiId, String planId, boolean trusted,
@@ -68,7 +68,7 @@ public class RegistryService {
         method.friendlyName = friendlyName == null || friendlyName.isBlank() ? id : friendlyName;
         method.enabled = enabled;
         method.persist();
-        registry.invalidateAll();
+        registry.changed();
         return method;
     }
 
@@ -77,7 +77,7 @@ public class RegistryService {
         AuthMethod method = AuthMethod.<AuthMethod>findByIdOptional(id)
                 .orElseThrow(() -> RegistryException.notFound("auth method", id));
         method.enabled = enabled;
-        registry.invalidateAll();
+        registry.changed();
     }
 
     @Transactional
@@ -95,7 +95,7 @@ public class RegistryService {
         plan.needsApproval = needsApproval;
         plan.rateLimitPerMinute = rateLimitPerMinute;
         plan.persist();
-        registry.invalidateAll();
+        registry.changed();
         return plan;
     }
 
@@ -130,6 +130,12 @@ public class RegistryService {
                 throw RegistryException.invalid("tokenLifetimeSeconds", "tokenLifetimeSeconds must be between 1 and 86400");
             }
             api.tokenLifetimeSeconds = spec.tokenLifetimeSeconds();
+        }
+        if (spec.upstreamTimeoutSeconds() != null) {
+            if (spec.upstreamTimeoutSeconds() < 1 || spec.upstreamTimeoutSeconds() > 3600) {
+                throw RegistryException.invalid("upstreamTimeoutSeconds", "upstreamTimeoutSeconds must be between 1 and 3600");
+            }
+            api.upstreamTimeoutSeconds = spec.upstreamTimeoutSeconds();
         }
         api.clientCredentialsEnabled = spec.clientCredentialsEnabled() == null || spec.clientCredentialsEnabled();
         api.hideCredentials = Boolean.TRUE.equals(spec.hideCredentials());
@@ -173,7 +179,7 @@ public class RegistryService {
             api.routes.add(route);
             route.persist();
         }
-        registry.invalidateAll();
+        registry.changed();
         return api;
     }
 
@@ -188,7 +194,7 @@ public class RegistryService {
         app.name = name == null || name.isBlank() ? id : name;
         app.clientType = clientType == null ? ClientType.CONFIDENTIAL : clientType;
         app.persist();
-        registry.invalidateAll();
+        registry.changed();
         return app;
     }
 
@@ -223,7 +229,7 @@ public class RegistryService {
         }
         String secret = plan.needsApproval ? null : issueCredentials(sub);
         sub.persist();
-        registry.invalidateAll();
+        registry.changed();
         return new Credentials(sub.id, sub.approved, sub.clientId, secret);
     }
 
@@ -237,7 +243,7 @@ public class RegistryService {
         }
         String secret = sub.clientId == null ? issueCredentials(sub) : null;
         sub.approved = true;
-        registry.invalidateAll();
+        registry.changed();
         return new Credentials(sub.id, true, sub.clientId, secret);
     }
 
@@ -247,7 +253,7 @@ public class RegistryService {
         Subscription sub = Subscription.<Subscription>findByIdOptional(subscriptionId)
                 .orElseThrow(() -> RegistryException.notFound("subscription", String.valueOf(subscriptionId)));
         sub.approved = false;
-        registry.invalidateAll();
+        registry.changed();
     }
 
     @Transactional
@@ -255,7 +261,7 @@ public class RegistryService {
         if (!Subscription.deleteById(subscriptionId)) {
             throw RegistryException.notFound("subscription", String.valueOf(subscriptionId));
         }
-        registry.invalidateAll();
+        registry.changed();
     }
 
     /**
@@ -268,7 +274,7 @@ public class RegistryService {
                 .orElseThrow(() -> RegistryException.notFound("subscription", String.valueOf(subscriptionId)));
         sub.clientId = clientId;
         sub.clientSecretHash = clientSecret == null ? null : ClientSecrets.hash(clientSecret);
-        registry.invalidateAll();
+        registry.changed();
     }
 
     /** Public clients cannot keep a secret (RFC 6749 section 2.1): they get a client id only. */

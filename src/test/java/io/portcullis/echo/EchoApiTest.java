@@ -32,12 +32,12 @@ class EchoApiTest {
         fixtures.ensureBasics();
         boolean present = QuarkusTransaction.requiringNew().call(() -> io.portcullis.registry.Api.findById("echo") != null);
         if (!present) {
-            fixtures.registry().createApi(new RegistryService.ApiSpec("echo", "Echo", null, "/echo", "http://localhost:8081/echo",
+            fixtures.registry().createApi(new RegistryService.ApiSpec("echo", "Echo", null, "/echo", "http://localhost:8081/sample/echo",
                     null, null, null, null, List.of(Fixtures.AUTH_METHOD),
                     List.of(new RegistryService.ScopeSpec("read", "Read"), new RegistryService.ScopeSpec("write", "Write")),
                     List.of(new RegistryService.RouteSpec("/", List.of("GET"), List.of("read")),
                             new RegistryService.RouteSpec("/", List.of("POST", "PUT", "PATCH", "DELETE"), List.of("write"))),
-                    List.of(Fixtures.PLAN)));
+                    List.of(Fixtures.PLAN), null));
         }
         client = fixtures.subscribe("echo", ScopeMode.ALL, List.of(), false);
     }
@@ -56,11 +56,29 @@ class EchoApiTest {
 
     @Test
     void missingToken() {
-        given().get("/echo").then()
+        // at the resource itself, which checks tokens with SmallRye JWT like an independent resource server
+        given().get("/sample/echo").then()
                 .statusCode(401)
                 .header("WWW-Authenticate", equalTo("Bearer realm=\"echo\""))
                 .body("error", equalTo("invalid_request"))
                 .body("error_description", equalTo("The access token is missing"));
+        // and through the gateway, which adds where its metadata is (RFC 9728 section 5.1)
+        given().get("/echo").then()
+                .statusCode(401)
+                .header("WWW-Authenticate", equalTo("Bearer realm=\"echo\", resource_metadata="
+                        + "\"http://localhost:8081/.well-known/oauth-protected-resource/echo\""))
+                .body("error_description", equalTo("The access token is missing"));
+    }
+
+    @Test
+    void theResourceVerifiesTokensItselfToo() {
+        String token = TokenClient.token("echo", client.clientId(), client.clientSecret(), "read");
+        given().header("Authorization", "Bearer " + token).get("/sample/echo/direct").then()
+                .statusCode(200).body("path", equalTo("/direct"));
+        String[] parts = token.split("\\.");
+        given().header("Authorization", "Bearer " + parts[0] + "." + parts[1] + ".AAAA").get("/sample/echo").then()
+                .statusCode(401).header("WWW-Authenticate", containsString("error=\"invalid_token\""));
+        given().header("Authorization", "Bearer " + token).post("/sample/echo").then().statusCode(403);
     }
 
     @Test

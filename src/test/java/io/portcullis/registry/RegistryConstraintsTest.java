@@ -58,9 +58,9 @@ class RegistryConstraintsTest {
     void serviceRulesNameTheField() {
         String api = fixtures.api("read");
         assertEquals("requestPath", assertThrows(RegistryException.class, () -> registry.createApi(new RegistryService.ApiSpec(
-                "shadow", "x", null, "/auth/x", "http://up", null, null, null, null, List.of(), List.of(), List.of(), List.of()))).field);
+                "shadow", "x", null, "/auth/x", "http://up", null, null, null, null, List.of(), List.of(), List.of(), List.of(), null))).field);
         assertEquals("requestPath", assertThrows(RegistryException.class, () -> registry.createApi(new RegistryService.ApiSpec(
-                "overlap", "x", null, "/" + api + "/sub", "http://up", null, null, null, null, List.of(), List.of(), List.of(), List.of()))).field);
+                "overlap", "x", null, "/" + api + "/sub", "http://up", null, null, null, null, List.of(), List.of(), List.of(), List.of(), null))).field);
         assertEquals(RegistryException.Kind.NOT_FOUND, assertThrows(RegistryException.class, () -> registry.subscribe(
                 new RegistryService.SubscriptionSpec("no-such-app", api, Fixtures.PLAN, false, ScopeMode.ALL, List.of()))).kind);
         assertEquals("allowedScopes", assertThrows(RegistryException.class,
@@ -72,7 +72,7 @@ class RegistryConstraintsTest {
         fixtures.ensureBasics();
         String id = Fixtures.uniqueId("old");
         registry.createApi(new RegistryService.ApiSpec(id, "Old", null, "/" + id, "http://up", null, null, null, true,
-                List.of(Fixtures.AUTH_METHOD), List.of(), List.of(), List.of(Fixtures.PLAN)));
+                List.of(Fixtures.AUTH_METHOD), List.of(), List.of(), List.of(Fixtures.PLAN), null));
         RegistryException e = assertThrows(RegistryException.class, () -> fixtures.subscribe(id));
         assertEquals(RegistryException.Kind.CONFLICT, e.kind);
     }

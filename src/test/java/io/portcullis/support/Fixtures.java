@@ -57,7 +57,7 @@ public class Fixtures {
         registry.createApi(new ApiSpec(id, "API " + id, null, "/" + id, "http://127.0.0.1:9/" + id, 600,
                 clientCredentialsEnabled, null, null, List.of(AUTH_METHOD),
                 Arrays.stream(scopes).map(s -> new ScopeSpec(s, "Scope " + s)).toList(),
-                List.<RouteSpec>of(), List.of(PLAN, PLAN + "-approval")));
+                List.<RouteSpec>of(), List.of(PLAN, PLAN + "-approval"), null));
         return id;
     }
 

@@ -1,0 +1,44 @@
+# Shared by the bench scripts: where things are, and how to start Portcullis against a fresh registry.
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+PEERS=${PEERS:-$(cd "$ROOT/../shared/bench/peers" 2>/dev/null && pwd || true)}
+PORT=${PORT:-18082}
+DB=${BENCH_DB:-portcullis_bench}
+PGHOST_ADDR=${PGHOST_ADDR:-127.0.0.1}
+BENCH_SECRET=${BENCH_SECRET:-bench-secret-0123456789abcdefghijklmnopqrstuvw}
+JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+
+bench_log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+# The stored form of a secret, as io.portcullis.registry.ClientSecrets.hash makes it.
+secret_hash() { printf 'sha256$%s' "$(printf '%s' "$1" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=')"; }
+
+# The command that runs the packaged jar against the bench database.
+server_cmd() {  # ALG
+  echo "env QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://$PGHOST_ADDR:5432/$DB QUARKUS_DATASOURCE_USERNAME=postgres \
+QUARKUS_DATASOURCE_PASSWORD=postgres PORTCULLIS_PUBLIC_URL=http://127.0.0.1:$PORT \
+PORTCULLIS_KEYS_ENCRYPTION_SECRET=bench-only-key-encryption-secret-0123456789 PORTCULLIS_KEYS_ALGORITHM=${1:-RS256} \
+QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$PORT java ${JAVA_OPTS:-} -jar $JAR"
+}
+
+package_if_needed() {
+  if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
+    bench_log "packaging"
+    (cd "$ROOT" && ./mvnw -B -q package -DskipTests) >&2
+  fi
+}
+
+# Drops and recreates the bench database, lets Portcullis migrate it, then loads seed.sql.
+fresh_registry() {  # ALG
+  psql -h "$PGHOST_ADDR" -U postgres -d postgres -qc "drop database if exists $DB" -c "create database $DB" >/dev/null
+  bench_log "migrating $DB"
+  local log; log=$(mktemp)
+  bash -c "exec $(server_cmd "${1:-RS256}")" > "$log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  psql -h "$PGHOST_ADDR" -U postgres -d "$DB" -q -v ON_ERROR_STOP=1 -v secret_hash="$(secret_hash "$BENCH_SECRET")" \
+      -f "$BENCH_DIR/seed.sql" >/dev/null
+  bench_log "seeded 1,000 APIs and 10,000 subscriptions"
+  rm -f "$log"
+}

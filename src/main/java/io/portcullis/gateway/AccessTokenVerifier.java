@@ -1,0 +1,137 @@
+package io.portcullis.gateway;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.portcullis.keys.SigningKeys;
+import io.portcullis.token.AccessTokenIssuer;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.lang.UnresolvableKeyException;
+
+import java.security.Key;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Verifies access tokens (RFC 9068 section 4) with the keys of {@code /auth/jwks}, held in memory.
+ * A verified token is remembered until it expires (bounded), so that the gateway's hot path is a
+ * lookup; checks that depend on the API or on the registry are made by the caller on every request.
+ */
+@ApplicationScoped
+public class AccessTokenVerifier {
+    /** Tokens are never longer than this; anything bigger is refused before parsing. */
+    static final int MAX_TOKEN_LENGTH = 8192;
+    private static final String[] ALGORITHMS = {"RS256", "PS256", "ES256", "EdDSA"};
+
+    private final SigningKeys keys;
+    private final JwtConsumer consumer;
+    private final Cache<String, VerifiedToken> verified;
+
+    public AccessTokenVerifier(SigningKeys keys) {
+        this.keys = keys;
+        this.consumer = new JwtConsumerBuilder()
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setRequireJwtId()
+                .setRequireSubject()
+                .setAllowedClockSkewInSeconds(30)
+                // audience is checked per API by the caller
+                .setSkipDefaultAudienceValidation()
+                // RFC 9068 section 4: typ must be at+jwt (or application/at+jwt)
+                .setExpectedType(true, AccessTokenIssuer.TYPE)
+                // only our asymmetric algorithms: no "none", no HMAC keyed with a public key
+                .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, ALGORITHMS))
+                .setVerificationKeyResolver((jws, nestingContext) -> resolve(jws))
+                .build();
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(50_000)
+                .expireAfter(new Expiry<String, VerifiedToken>() {
+                    @Override
+                    public long expireAfterCreate(String token, VerifiedToken value, long currentTime) {
+                        return Math.max(0, value.expiresAt() * 1_000_000_000L - System.currentTimeMillis() * 1_000_000L);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String token, VerifiedToken value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+
+                    @Override
+                    public long expireAfterRead(String token, VerifiedToken value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+    }
+
+    private Key resolve(JsonWebStructure jws) throws UnresolvableKeyException {
+        String kid = jws.getKeyIdHeaderValue();
+        Key key = kid == null ? null : keys.verificationKey(kid);
+        if (key == null) {
+            throw new UnresolvableKeyException("no published key has this kid");
+        }
+        return key;
+    }
+
+    /**
+     * @return the token's claims, from the cache when it was verified before
+     * @throws BearerError invalid_token
+     */
+    public VerifiedToken verify(String token, String realm) {
+        VerifiedToken cached = verified.getIfPresent(token);
+        if (cached != null) {
+            if (cached.expiresAt() * 1000 <= System.currentTimeMillis()) {
+                throw BearerError.invalidToken(realm, "The access token has expired");
+            }
+            return cached;
+        }
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw BearerError.invalidToken(realm, "The access token is malformed");
+        }
+        VerifiedToken result;
+        try {
+            JwtClaims claims = consumer.processToClaims(token);
+            result = new VerifiedToken(
+                    claims.getIssuer(),
+                    single(claims.getAudience()),
+                    claims.getStringClaimValue("client_id"),
+                    claims.getStringClaimValue("subscription"),
+                    claims.getStringClaimValue("application"),
+                    claims.getStringClaimValue("auth_method"),
+                    scopes(claims.getStringClaimValue("scope")),
+                    claims.getExpirationTime().getValue(),
+                    claims.getJwtId());
+        } catch (InvalidJwtException e) {
+            throw BearerError.invalidToken(realm, e.hasExpired() ? "The access token has expired" : "The access token is invalid");
+        } catch (MalformedClaimException e) {
+            throw BearerError.invalidToken(realm, "The access token is invalid");
+        }
+        if (result.clientId() == null || result.subscriptionId() == null || result.audience() == null) {
+            throw BearerError.invalidToken(realm, "The access token is invalid");
+        }
+        verified.put(token, result);
+        return result;
+    }
+
+    /** Forget every verified token: after a key is withdrawn, say. */
+    public void forgetAll() {
+        verified.invalidateAll();
+    }
+
+    private static String single(List<String> audience) {
+        return audience.size() == 1 ? audience.get(0) : null;
+    }
+
+    private static Set<String> scopes(String scope) {
+        return scope == null || scope.isEmpty() ? Set.of() : Set.copyOf(new LinkedHashSet<>(Arrays.asList(scope.split(" "))));
+    }
+}

@@ -1,0 +1,118 @@
+package io.portcullis.gateway;
+
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.registry.ApiView;
+import io.portcullis.registry.ClientView;
+import io.portcullis.registry.PlanView;
+import io.portcullis.registry.Registry;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.Optional;
+
+/**
+ * The gateway (CONTRACT section 5): every registered API at {@code {publicUrl}{requestPath}/…},
+ * behind bearer-token checks, proxied to its upstream. It runs on the event loop before the REST
+ * resources; a path that is no API's falls through to them. A warm request reads no database.
+ */
+@ApplicationScoped
+public class GatewayRoute {
+    /** A request that passed this many Portcullis gateways is going round in circles. */
+    private static final int MAX_HOPS = 8;
+
+    private final Registry registry;
+    private final AccessTokenVerifier verifier;
+    private final PlanRateLimiter rateLimiter;
+    private final UpstreamProxy proxy;
+    private final PortcullisConfig config;
+
+    public GatewayRoute(Registry registry, AccessTokenVerifier verifier, PlanRateLimiter rateLimiter, UpstreamProxy proxy,
+                        PortcullisConfig config) {
+        this.registry = registry;
+        this.verifier = verifier;
+        this.rateLimiter = rateLimiter;
+        this.proxy = proxy;
+        this.config = config;
+    }
+
+    void register(@Observes Router router) {
+        router.route().order(-100).handler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        Optional<ApiView> match = registry.apiForPath(path);
+        if (match.isEmpty()) {
+            ctx.next();
+            return;
+        }
+        ApiView api = match.get();
+        HttpServerRequest request = ctx.request();
+        request.pause();
+        String rest = path.substring(api.requestPath().length());
+        VerifiedToken token;
+        try {
+            token = verifier.verify(GatewayPolicy.bearerToken(request.headers().getAll("Authorization"), api.id()), api.id());
+            GatewayPolicy.checkAudienceAndIssuer(api, token, config.baseUrl());
+        } catch (BearerError e) {
+            refuse(ctx, api, e);
+            return;
+        }
+        Optional<ClientView> cached = registry.cachedClient(token.clientId());
+        if (cached != null) {
+            authorize(ctx, api, token, cached, rest);
+            return;
+        }
+        // a subscription not seen yet: read it off the event loop
+        ctx.vertx().<Optional<ClientView>>executeBlocking(() -> registry.client(token.clientId()), false)
+                .onComplete(loaded -> {
+                    if (loaded.failed()) {
+                        request.resume();
+                        GatewayResponses.error(ctx.response(), 503, "temporarily_unavailable",
+                                "The gateway cannot check the subscription right now");
+                        return;
+                    }
+                    authorize(ctx, api, token, loaded.result(), rest);
+                });
+    }
+
+    private void authorize(RoutingContext ctx, ApiView api, VerifiedToken token, Optional<ClientView> client, String rest) {
+        HttpServerRequest request = ctx.request();
+        try {
+            GatewayPolicy.checkSubscription(api, token, client);
+            GatewayPolicy.checkScopes(api, token, request.method().name(), rest.isEmpty() ? "/" : rest);
+        } catch (BearerError e) {
+            refuse(ctx, api, e);
+            return;
+        }
+        PlanView plan = registry.plan(client.get().planId()).orElse(null);
+        if (plan != null && plan.rateLimitPerMinute() != null) {
+            long retryAfter = rateLimiter.acquire(token.subscriptionId(), plan.rateLimitPerMinute(), System.currentTimeMillis());
+            if (retryAfter > 0) {
+                request.resume();
+                ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
+                GatewayResponses.error(ctx.response(), 429, "rate_limited",
+                        "The plan allows " + plan.rateLimitPerMinute() + " requests per minute");
+                return;
+            }
+        }
+        if (UpstreamHeaders.hops(request.headers()) >= MAX_HOPS) {
+            request.resume();
+            GatewayResponses.error(ctx.response(), 508, "loop_detected", "The request is looping through the gateway");
+            return;
+        }
+        var headers = UpstreamHeaders.toUpstream(request.headers(), api, token,
+                request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress(),
+                request.scheme(), request.authority() == null ? request.getHeader("Host") : request.authority().toString());
+        proxy.forward(request, api, rest, headers, (status, reason) -> { });
+    }
+
+    private void refuse(RoutingContext ctx, ApiView api, BearerError e) {
+        ctx.request().resume();
+        GatewayResponses.bearer(ctx.response(), e,
+                config.baseUrl() + "/.well-known/oauth-protected-resource" + api.requestPath());
+    }
+}

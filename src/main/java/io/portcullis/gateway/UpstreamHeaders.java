@@ -1,0 +1,85 @@
+package io.portcullis.gateway;
+
+import io.portcullis.registry.ApiView;
+import io.vertx.core.MultiMap;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** Which headers cross the gateway, each way (CONTRACT section 5, RFC 9110 section 7.6.1). */
+public final class UpstreamHeaders {
+    /** RFC 9110 section 7.6.1, plus the obsolete Proxy-Connection and the trailer spellings. */
+    static final Set<String> HOP_BY_HOP = Set.of("connection", "proxy-connection", "keep-alive", "te", "trailer", "trailers",
+            "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization");
+
+    /** What the gateway tells the upstream; a caller's own copies are dropped so they cannot be forged. */
+    static final Set<String> GATEWAY_HEADERS = Set.of("x-consumer-custom-id", "x-consumer-username", "x-authenticated-scope",
+            "x-authenticated-client-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port",
+            "x-forwarded-prefix", "forwarded", "host");
+
+    private UpstreamHeaders() {
+    }
+
+    /** The request headers the upstream receives. */
+    public static MultiMap toUpstream(MultiMap incoming, ApiView api, VerifiedToken token, String remoteAddress,
+                                      String scheme, String host) {
+        Set<String> connectionListed = listedInConnection(incoming);
+        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+        incoming.forEach(header -> {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(name) || connectionListed.contains(name) || GATEWAY_HEADERS.contains(name)
+                    || (api.hideCredentials() && name.equals("authorization"))) {
+                return;
+            }
+            out.add(header.getKey(), header.getValue());
+        });
+        out.set("X-Consumer-Custom-ID", token.subscriptionId());
+        out.set("X-Consumer-Username", token.applicationId() + "$" + api.id());
+        if (!token.scopes().isEmpty()) {
+            out.set("X-Authenticated-Scope", String.join(" ", token.scopes().stream().sorted().toList()));
+        }
+        out.set("X-Authenticated-Client-Id", token.clientId());
+        out.set("X-Forwarded-For", remoteAddress);
+        out.set("X-Forwarded-Proto", scheme);
+        if (host != null) {
+            out.set("X-Forwarded-Host", host);
+        }
+        // RFC 9110 section 7.6.3; also how a request that loops back into the gateway is recognised
+        out.add("Via", "1.1 portcullis");
+        return out;
+    }
+
+    /** The response headers the caller receives: all but the hop-by-hop ones. */
+    public static void toCaller(MultiMap upstream, MultiMap out) {
+        Set<String> connectionListed = listedInConnection(upstream);
+        upstream.forEach(header -> {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name) && !connectionListed.contains(name)) {
+                out.add(header.getKey(), header.getValue());
+            }
+        });
+    }
+
+    /** How many times this request has passed a Portcullis gateway already. */
+    static int hops(MultiMap incoming) {
+        int hops = 0;
+        for (String via : incoming.getAll("Via")) {
+            for (String part : via.split(",")) {
+                if (part.trim().endsWith(" portcullis")) {
+                    hops++;
+                }
+            }
+        }
+        return hops;
+    }
+
+    private static Set<String> listedInConnection(MultiMap headers) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (String value : headers.getAll("Connection")) {
+            for (String token : value.split(",")) {
+                names.add(token.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+}

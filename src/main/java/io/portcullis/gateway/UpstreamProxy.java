@@ -1,0 +1,133 @@
+package io.portcullis.gateway;
+
+import io.portcullis.registry.ApiView;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.MultiMap;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Forwards a request to its API's upstream with Vert.x's pooled HTTP client, streaming both bodies
+ * with back-pressure (nothing is held in memory), and maps upstream failures to 502 and 504.
+ */
+@ApplicationScoped
+public class UpstreamProxy {
+    private static final Logger LOG = Logger.getLogger(UpstreamProxy.class);
+
+    private final Vertx vertx;
+    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+
+    public UpstreamProxy(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    /** Where a request under the API's path goes: Kong's strip_path, the request path replaced by the upstream's. */
+    public static String upstreamUri(URI upstream, String rest, String query) {
+        String base = upstream.getRawPath() == null ? "" : upstream.getRawPath();
+        if (base.endsWith("/") && rest.startsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        String path = base + rest;
+        if (path.isEmpty()) {
+            path = "/";
+        }
+        return query == null ? path : path + "?" + query;
+    }
+
+    /** Events a proxied exchange reports, for the caller to count or log. */
+    public interface Outcome {
+        void upstreamFailed(int status, String reason);
+    }
+
+    public void forward(HttpServerRequest request, ApiView api, String rest, MultiMap headers, Outcome outcome) {
+        URI upstream = URI.create(api.upstreamUrl());
+        boolean tls = "https".equalsIgnoreCase(upstream.getScheme());
+        int port = upstream.getPort() > 0 ? upstream.getPort() : tls ? 443 : 80;
+        long timeoutMillis = api.upstreamTimeoutSeconds() * 1000L;
+        HttpClient client = clients.computeIfAbsent(upstream.getScheme() + "://" + upstream.getHost() + ":" + port,
+                key -> vertx.createHttpClient(new HttpClientOptions().setSsl(tls).setKeepAlive(true).setTcpNoDelay(true),
+                        new PoolOptions().setHttp1MaxSize(200)));
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setHost(upstream.getHost())
+                .setPort(port)
+                .setURI(upstreamUri(upstream, rest, request.query()))
+                .setHeaders(headers)
+                .setConnectTimeout(Math.min(timeoutMillis, 10_000))
+                // no byte from the upstream for this long: 504 before the response began, a cut connection after
+                .setIdleTimeout(timeoutMillis);
+        HttpServerResponse response = request.response();
+        client.request(options).onComplete(created -> {
+            if (created.failed()) {
+                fail(request, created.cause(), outcome);
+                return;
+            }
+            HttpClientRequest upstreamRequest = created.result();
+            // the caller went away: free the upstream connection instead of finishing the exchange
+            response.closeHandler(v -> upstreamRequest.reset());
+            boolean chunked = request.headers().contains("Transfer-Encoding", "chunked", true);
+            boolean hasBody = chunked || request.headers().contains("Content-Length") && !"0".equals(request.getHeader("Content-Length"));
+            if (chunked) {
+                upstreamRequest.setChunked(true);
+            }
+            var sent = hasBody ? upstreamRequest.send(request) : upstreamRequest.send();
+            sent.onComplete(answered -> {
+                if (answered.failed()) {
+                    fail(request, answered.cause(), outcome);
+                    return;
+                }
+                relay(answered.result(), response, request, outcome);
+            });
+        });
+    }
+
+    private static void relay(HttpClientResponse upstreamResponse, HttpServerResponse response, HttpServerRequest request,
+                              Outcome outcome) {
+        if (response.closed() || response.ended()) {
+            upstreamResponse.request().reset();
+            return;
+        }
+        response.setStatusCode(upstreamResponse.statusCode());
+        response.setStatusMessage(upstreamResponse.statusMessage());
+        UpstreamHeaders.toCaller(upstreamResponse.headers(), response.headers());
+        if (!upstreamResponse.headers().contains("Content-Length") && request.version() != io.vertx.core.http.HttpVersion.HTTP_1_0) {
+            response.setChunked(true);
+        }
+        upstreamResponse.exceptionHandler(e -> {
+            // the upstream broke off mid-body: all that is left is to cut the caller off too
+            outcome.upstreamFailed(502, e.getClass().getSimpleName());
+            response.reset();
+        });
+        upstreamResponse.pipeTo(response).onFailure(e -> upstreamResponse.request().reset());
+    }
+
+    private static void fail(HttpServerRequest request, Throwable cause, Outcome outcome) {
+        HttpServerResponse response = request.response();
+        // Vert.x's idle timeout is a java.util.concurrent.TimeoutException; a slow connect is Netty's
+        boolean timeout = cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException;
+        int status = timeout ? 504 : 502;
+        outcome.upstreamFailed(status, cause.getClass().getSimpleName());
+        if (response.headWritten() || response.closed()) {
+            response.reset();
+            return;
+        }
+        LOG.debugf("Upstream failed with %s: answering %d", cause.getClass().getSimpleName(), status);
+        GatewayResponses.error(response, status, timeout ? "gateway_timeout" : "bad_gateway",
+                timeout ? "The upstream did not answer in time" : (cause instanceof ConnectException
+                        ? "The upstream refused the connection" : "The upstream failed"));
+    }
+}

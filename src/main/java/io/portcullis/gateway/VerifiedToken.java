@@ -1,0 +1,16 @@
+package io.portcullis.gateway;
+
+import java.util.Set;
+
+/** What a verified access token says, kept while it is valid so the next request is a lookup. */
+public record VerifiedToken(
+        String issuer,
+        String audience,
+        String clientId,
+        String subscriptionId,
+        String applicationId,
+        String authMethod,
+        Set<String> scopes,
+        long expiresAt,
+        String jti) {
+}

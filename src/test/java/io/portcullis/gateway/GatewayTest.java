@@ -1,0 +1,354 @@
+package io.portcullis.gateway;
+
+import io.agroal.api.AgroalDataSource;
+import io.portcullis.keys.SigningKeys;
+import io.portcullis.registry.RegistryService;
+import io.portcullis.registry.RegistryService.ApiSpec;
+import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.RegistryService.RouteSpec;
+import io.portcullis.registry.RegistryService.ScopeSpec;
+import io.portcullis.registry.ScopeMode;
+import io.portcullis.support.Fixtures;
+import io.portcullis.support.TestUpstream;
+import io.portcullis.support.TokenClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** CONTRACT section 5 through the gateway, against a real upstream HTTP server started here. */
+@QuarkusTest
+class GatewayTest {
+    static TestUpstream upstream;
+
+    @Inject
+    Fixtures fixtures;
+
+    @Inject
+    RegistryService registry;
+
+    @Inject
+    SigningKeys keys;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    String api;
+    Credentials client;
+    String token;
+
+    @BeforeAll
+    static void startUpstream() throws Exception {
+        upstream = new TestUpstream();
+    }
+
+    @AfterAll
+    static void stopUpstream() {
+        upstream.close();
+    }
+
+    String createApi(String upstreamUrl, boolean hideCredentials, Integer timeout, List<String> plans) {
+        fixtures.ensureBasics();
+        String id = Fixtures.uniqueId("gw");
+        registry.createApi(new ApiSpec(id, "Gateway " + id, null, "/" + id, upstreamUrl, null, null, hideCredentials, null,
+                List.of(Fixtures.AUTH_METHOD),
+                List.of(new ScopeSpec("read", "Read"), new ScopeSpec("write", "Write")),
+                List.of(new RouteSpec("/admin", List.of(), List.of("read", "write")),
+                        new RouteSpec("/", List.of("POST", "PUT", "PATCH", "DELETE"), List.of("write"))),
+                plans, timeout));
+        return id;
+    }
+
+    @BeforeEach
+    void setUp() {
+        api = createApi(upstream.url("/base"), false, 2, List.of(Fixtures.PLAN));
+        client = fixtures.subscribe(api);
+        token = TokenClient.token(api, client.clientId(), client.clientSecret(), "read write");
+    }
+
+    JsonPath call(String method, String path) {
+        return given().header("Authorization", "Bearer " + token).request(method, path)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    // ---- routing ----
+
+    @Test
+    void pathAndQueryAreMappedOntoTheUpstreamPath() {
+        assertEquals("/base/pets/1?x=1&y=a%20b", given().urlEncodingEnabled(false).header("Authorization", "Bearer " + token)
+                .get("/" + api + "/pets/1?x=1&y=a%20b").then().statusCode(200).extract().jsonPath().getString("uri"));
+        assertEquals("/base", call("GET", "/" + api).getString("uri"));
+        assertEquals("/base/", call("GET", "/" + api + "/").getString("uri"));
+        // a path that merely starts with the same letters is not the API's
+        given().header("Authorization", "Bearer " + token).get("/" + api + "x/pets").then().statusCode(404);
+    }
+
+    @Test
+    void everyMethodIsForwardedWithItsBody() {
+        for (String method : List.of("GET", "DELETE", "OPTIONS")) {
+            assertEquals(method, call(method, "/" + api + "/things").getString("method"));
+        }
+        for (String method : List.of("POST", "PUT", "PATCH")) {
+            JsonPath echoed = given().header("Authorization", "Bearer " + token).contentType("application/json")
+                    .body("{\"hello\":\"world\"}").request(method, "/" + api + "/things")
+                    .then().statusCode(200).extract().jsonPath();
+            assertEquals(method, echoed.getString("method"));
+            assertEquals(17, echoed.getInt("bodyBytes"));
+        }
+        given().header("Authorization", "Bearer " + token).head("/" + api + "/things").then()
+                .statusCode(200).header("X-Upstream", "yes");
+    }
+
+    // ---- headers ----
+
+    @Test
+    void upstreamGetsTheGatewaysHeadersNotTheCallers() {
+        JsonPath echoed = given().header("Authorization", "Bearer " + token)
+                .header("X-Consumer-Custom-ID", "forged").header("X-Consumer-Username", "evil$api")
+                .header("X-Authenticated-Scope", "admin").header("X-Authenticated-Client-Id", "someone")
+                .header("X-Forwarded-For", "6.6.6.6").header("X-Forwarded-Host", "evil.example")
+                .header("X-Forwarded-Proto", "gopher").header("Forwarded", "for=6.6.6.6")
+                .header("Connection", "X-Private").header("X-Private", "hop").header("X-Kept", "yes")
+                .get("/" + api + "/h").then().statusCode(200)
+                // hop-by-hop headers of the upstream's response stop at the gateway
+                .header("X-Hop", nullValue())
+                .header("X-Upstream", "yes")
+                .extract().jsonPath();
+        var h = echoed.getMap("headers");
+        assertEquals(client.subscriptionId().toString(), h.get("x-consumer-custom-id"));
+        assertTrue(((String) h.get("x-consumer-username")).endsWith("$" + api), String.valueOf(h.get("x-consumer-username")));
+        assertEquals("read write", h.get("x-authenticated-scope"));
+        assertEquals(client.clientId(), h.get("x-authenticated-client-id"));
+        assertEquals("127.0.0.1", h.get("x-forwarded-for"));
+        assertEquals("http", h.get("x-forwarded-proto"));
+        assertEquals("localhost:8081", h.get("x-forwarded-host"));
+        assertEquals("Bearer " + token, h.get("authorization"), "credentials pass unless the API hides them");
+        assertEquals("yes", h.get("x-kept"));
+        assertTrue(!h.containsKey("forwarded") && !h.containsKey("x-private"), h.toString());
+        assertEquals("127.0.0.1:" + upstream.port(), h.get("host"));
+    }
+
+    @Test
+    void scopeHeaderIsAbsentWithoutScopesAndCredentialsCanBeHidden() {
+        String hidden = createApi(upstream.url("/"), true, null, List.of(Fixtures.PLAN));
+        Credentials c = fixtures.subscribe(hidden);
+        String noScope = TokenClient.token(hidden, c.clientId(), c.clientSecret(), null);
+        var h = given().header("Authorization", "Bearer " + noScope).get("/" + hidden + "/x").then()
+                .statusCode(200).extract().jsonPath().getMap("headers");
+        assertTrue(!h.containsKey("authorization"), "hideCredentials removes Authorization");
+        assertTrue(!h.containsKey("x-authenticated-scope"), "no scope, no scope header");
+    }
+
+    // ---- 401 and 403, with their exact challenges ----
+
+    String metadata(String apiId) {
+        return "resource_metadata=\"http://localhost:8081/.well-known/oauth-protected-resource/" + apiId + "\"";
+    }
+
+    void refused(String authorization, String path, String description) {
+        var request = given();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        request.get(path).then()
+                .statusCode(401)
+                .contentType("application/json")
+                .header("WWW-Authenticate", equalTo("Bearer realm=\"" + api + "\", error=\"invalid_token\", error_description=\""
+                        + description + "\", " + metadata(api)))
+                .body("error", equalTo("invalid_token"))
+                .body("error_description", equalTo(description));
+    }
+
+    @Test
+    void missingToken() {
+        given().get("/" + api + "/x").then()
+                .statusCode(401)
+                .header("WWW-Authenticate", equalTo("Bearer realm=\"" + api + "\", " + metadata(api)))
+                .body("error", equalTo("invalid_request"))
+                .body("error_description", equalTo("The access token is missing"));
+        given().header("Authorization", "Basic Zm9vOmJhcg==").get("/" + api + "/x").then().statusCode(401)
+                .body("error_description", equalTo("The access token is missing"));
+    }
+
+    JwtClaimsBuilder claims(String aud) {
+        long now = Instant.now().getEpochSecond();
+        return Jwt.claims().issuer("http://localhost:8081/auth/" + Fixtures.AUTH_METHOD + "/api/" + aud)
+                .subject(client.clientId()).audience(aud).claim("client_id", client.clientId())
+                .claim("subscription", client.subscriptionId().toString()).claim("application", "app")
+                .claim("auth_method", Fixtures.AUTH_METHOD).claim("jti", Fixtures.uniqueId("jti"))
+                .claim("scope", "read write").issuedAt(now).expiresAt(now + 300);
+    }
+
+    String sign(JwtClaimsBuilder claims) {
+        SigningKeys.ActiveKey key = keys.current();
+        return claims.jws().keyId(key.kid()).algorithm(key.algorithm()).type("at+jwt").sign(key.privateKey());
+    }
+
+    @Test
+    void invalidTokens() throws Exception {
+        String[] parts = token.split("\\.");
+        refused("Bearer " + parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse(), "/" + api + "/x", "The access token is invalid");
+        refused("Bearer not.a.jwt", "/" + api + "/x", "The access token is invalid");
+        refused("Bearer " + token + " extra", "/" + api + "/x", "The access token is malformed");
+
+        long now = Instant.now().getEpochSecond();
+        refused("Bearer " + sign(claims(api).issuedAt(now - 7200).expiresAt(now - 3600)), "/" + api + "/x", "The access token has expired");
+        refused("Bearer " + sign(claims(api).claim("nbf", now + 3600)), "/" + api + "/x", "The access token is invalid");
+        // typ other than at+jwt (an ID token, say)
+        SigningKeys.ActiveKey key = keys.current();
+        refused("Bearer " + claims(api).jws().keyId(key.kid()).algorithm(key.algorithm()).sign(key.privateKey()),
+                "/" + api + "/x", "The access token is invalid");
+        // a kid that points nowhere, signed by a key we never published
+        var stranger = java.security.KeyPairGenerator.getInstance("RSA");
+        stranger.initialize(2048);
+        refused("Bearer " + claims(api).jws().keyId("no-such-kid").algorithm(SignatureAlgorithm.RS256).type("at+jwt")
+                .sign(stranger.generateKeyPair().getPrivate()), "/" + api + "/x", "The access token is invalid");
+        // alg none, and HS256 keyed with the public key (algorithm confusion)
+        String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"" + key.kid() + "\"}").getBytes());
+        refused("Bearer " + header + "." + parts[1] + ".", "/" + api + "/x", "The access token is invalid");
+        javax.crypto.SecretKey hmac = new javax.crypto.spec.SecretKeySpec(keys.verificationKey(key.kid()).getEncoded(), "HmacSHA256");
+        refused("Bearer " + claims(api).jws().keyId(key.kid()).algorithm(SignatureAlgorithm.HS256).type("at+jwt").sign(hmac),
+                "/" + api + "/x", "The access token is invalid");
+    }
+
+    @Test
+    void tokenOfAnotherApiOrIssuer() {
+        String other = createApi(upstream.url("/"), false, null, List.of(Fixtures.PLAN));
+        Credentials c = fixtures.subscribe(other);
+        refused("Bearer " + TokenClient.token(other, c.clientId(), c.clientSecret(), null), "/" + api + "/x",
+                "The access token is not for this API");
+        refused("Bearer " + sign(claims(api).issuer("https://elsewhere.example/auth/x/api/" + api)), "/" + api + "/x",
+                "The access token is not for this API");
+    }
+
+    @Test
+    void deletedOrUnapprovedSubscription() {
+        registry.revokeApproval(client.subscriptionId());
+        refused("Bearer " + token, "/" + api + "/x", "The subscription of this access token is not approved");
+        registry.deleteSubscription(client.subscriptionId());
+        refused("Bearer " + token, "/" + api + "/x", "The subscription of this access token no longer exists");
+    }
+
+    @Test
+    void subscriptionChangedInTheDatabaseIsSeenWithinOneSecondOrSo() throws Exception {
+        call("GET", "/" + api + "/warm");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            // another replica's change: straight into the table, not through this instance
+            s.executeUpdate("update subscription set approved = false where id = '" + client.subscriptionId() + "'");
+        }
+        long start = System.nanoTime();
+        int status = 200;
+        while (status == 200 && System.nanoTime() - start < 5_000_000_000L) {
+            status = given().header("Authorization", "Bearer " + token).get("/" + api + "/x").statusCode();
+            Thread.sleep(50);
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(401, status);
+        assertTrue(millis < 2000, "refused after " + millis + " ms");
+    }
+
+    @Test
+    void routeThatNeedsAScopeTheTokenLacks() {
+        String readOnly = TokenClient.token(api, client.clientId(), client.clientSecret(), "read");
+        given().header("Authorization", "Bearer " + readOnly).post("/" + api + "/things").then()
+                .statusCode(403)
+                .header("WWW-Authenticate", equalTo("Bearer realm=\"" + api + "\", error=\"insufficient_scope\", "
+                        + "error_description=\"The access token lacks a scope this request needs\", scope=\"write\""))
+                .body("error", equalTo("insufficient_scope"))
+                .body("scope", equalTo("write"));
+        given().header("Authorization", "Bearer " + readOnly).get("/" + api + "/admin/users").then()
+                .statusCode(403).header("WWW-Authenticate", containsString("scope=\"read write\""));
+        given().header("Authorization", "Bearer " + readOnly).get("/" + api + "/things").then().statusCode(200);
+    }
+
+    // ---- upstream failures, rate limits ----
+
+    @Test
+    void refusedUpstreamIs502AndResetIs502() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String dead = createApi("http://127.0.0.1:" + closedPort, false, null, List.of(Fixtures.PLAN));
+        Credentials c = fixtures.subscribe(dead);
+        String t = TokenClient.token(dead, c.clientId(), c.clientSecret(), null);
+        given().header("Authorization", "Bearer " + t).get("/" + dead + "/x").then()
+                .statusCode(502).contentType("application/json").body("error", equalTo("bad_gateway"));
+        given().header("Authorization", "Bearer " + token).get("/" + api + "/reset").then()
+                .statusCode(502).contentType("application/json");
+    }
+
+    @Test
+    void slowUpstreamIs504AfterTheApisTimeout() {
+        long start = System.nanoTime();
+        given().header("Authorization", "Bearer " + token).get("/" + api + "/slow").then()
+                .statusCode(504).contentType("application/json").body("error", equalTo("gateway_timeout"));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis >= 1900 && millis < 2900, "answered after " + millis + " ms with a 2 s timeout");
+    }
+
+    @Test
+    void overThePlansRateLimitIs429WithRetryAfter() {
+        String planId = Fixtures.uniqueId("limited");
+        registry.createPlan(planId, "Three a minute", false, 3);
+        String limited = createApi(upstream.url("/"), false, null, List.of(planId));
+        Credentials c = fixtures.subscribe(limited, ScopeMode.ALL, List.of(), false,
+                io.portcullis.registry.ClientType.CONFIDENTIAL, planId);
+        String t = TokenClient.token(limited, c.clientId(), c.clientSecret(), null);
+        for (int i = 0; i < 3; i++) {
+            given().header("Authorization", "Bearer " + t).get("/" + limited + "/x").then().statusCode(200);
+        }
+        given().header("Authorization", "Bearer " + t).get("/" + limited + "/x").then()
+                .statusCode(429)
+                .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]?"))
+                .body("error", equalTo("rate_limited"));
+        // the limit is per subscription: another one is not affected
+        Credentials other = fixtures.subscribe(limited, ScopeMode.ALL, List.of(), false,
+                io.portcullis.registry.ClientType.CONFIDENTIAL, planId);
+        given().header("Authorization", "Bearer " + TokenClient.token(limited, other.clientId(), other.clientSecret(), null))
+                .get("/" + limited + "/x").then().statusCode(200);
+    }
+
+    // ---- RFC 9728 ----
+
+    @Test
+    void protectedResourceMetadata() {
+        given().get("/.well-known/oauth-protected-resource/" + api).then()
+                .statusCode(200)
+                .body("resource", equalTo("http://localhost:8081/" + api))
+                .body("authorization_servers[0]", equalTo("http://localhost:8081/auth/" + Fixtures.AUTH_METHOD + "/api/" + api))
+                .body("scopes_supported", org.hamcrest.Matchers.contains("read", "write"))
+                .body("bearer_methods_supported", org.hamcrest.Matchers.contains("header"));
+        given().get("/.well-known/oauth-protected-resource/no-such-api").then().statusCode(404);
+        // the resource identifier is what RFC 8707's resource parameter names
+        given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
+                .formParam("client_id", client.clientId()).formParam("client_secret", client.clientSecret())
+                .formParam("resource", "http://localhost:8081/" + api)
+                .post(Fixtures.tokenPath(api)).then().statusCode(200);
+    }
+
+    @Test
+    void nonApiPathsStillReachPortcullisItself() {
+        given().get("/auth/jwks").then().statusCode(200).body("keys", not(org.hamcrest.Matchers.empty()));
+    }
+}
