@@ -76,6 +76,31 @@ class GatewayStreamingTest {
         }
     }
 
+    @Test
+    void aCallerThatGoesAwayMidStreamFreesTheUpstream() throws Exception {
+        try (TestUpstream upstream = new TestUpstream()) {
+            fixtures.ensureBasics();
+            String api = Fixtures.uniqueId("abort");
+            registry.createApi(new ApiSpec(api, "Abort", null, "/" + api, upstream.url("/"), null, null, null, null,
+                    List.of(Fixtures.AUTH_METHOD), List.of(), List.of(), List.of(Fixtures.PLAN), 30));
+            Credentials client = fixtures.subscribe(api);
+            String token = TokenClient.token(api, client.clientId(), client.clientSecret(), null);
+            try (java.net.Socket socket = new java.net.Socket("localhost", 8081)) {
+                socket.getOutputStream().write(("GET /" + api + "/download?bytes=" + SIZE + " HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                byte[] buffer = new byte[TestUpstream.CHUNK];
+                long read = 0;
+                while (read < TestUpstream.CHUNK) {
+                    read += socket.getInputStream().read(buffer);
+                }
+                upstream.clientReceivedFirstChunk.countDown();
+            } // the caller hangs up after the first chunk of 768 MB
+            assertTrue(upstream.downloadBrokenOff.await(10, TimeUnit.SECONDS),
+                    "the upstream kept sending to a caller that had gone away");
+        }
+    }
+
     /** A request body that stops after its first chunk until the upstream has received it. */
     static final class PausingStream extends InputStream {
         private final long size;

@@ -32,6 +32,8 @@ public final class TestUpstream implements AutoCloseable {
     private final HttpServer server;
     public final CountDownLatch firstUploadChunkArrived = new CountDownLatch(1);
     public final CountDownLatch clientReceivedFirstChunk = new CountDownLatch(1);
+    /** Opened when a download could not be finished because the other side went away. */
+    public final CountDownLatch downloadBrokenOff = new CountDownLatch(1);
 
     public TestUpstream() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -78,6 +80,9 @@ public final class TestUpstream implements AutoCloseable {
                             await(clientReceivedFirstChunk);
                         }
                     }
+                } catch (IOException e) {
+                    downloadBrokenOff.countDown();
+                    throw e;
                 }
             } else {
                 long count = 0;
