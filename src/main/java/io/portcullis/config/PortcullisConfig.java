@@ -28,6 +28,22 @@ public interface PortcullisConfig {
 
     Echo echo();
 
+    Revocation revocation();
+
+    Secrets secrets();
+
+    interface Revocation {
+        /** How often each replica reads new revocations; a revoked token is refused everywhere within it. */
+        @WithDefault("250ms")
+        Duration pollInterval();
+    }
+
+    interface Secrets {
+        /** How long a rotated-out client secret keeps working. */
+        @WithDefault("24h")
+        Duration rotationGrace();
+    }
+
     /** The in-process sample API verifies tokens like an independent resource server: through this JWKS URL. */
     interface Echo {
         String jwksUrl();
@@ -43,6 +59,17 @@ public interface PortcullisConfig {
          * tests generate an ephemeral one when it is absent.
          */
         Optional<String> encryptionSecret();
+
+        /** The active key is replaced by the next one this often (the scheduled policy). */
+        @WithDefault("2160h")
+        Duration rotationPeriod();
+
+        /**
+         * How long the next key is published before it may sign: longer than verifiers cache the
+         * JWKS (we say max-age=60), so none meets a kid it has not fetched.
+         */
+        @WithDefault("2m")
+        Duration publishAhead();
     }
 
     interface Registry {
@@ -80,6 +107,11 @@ public interface PortcullisConfig {
         /** The port of the demo's separate upstream server (API whoami). */
         @WithDefault("8089")
         int upstreamPort();
+    }
+
+    /** An API's resource identifier: its public URL (RFC 9728 section 3.3, RFC 8707 section 2). */
+    default String resourceIdentifier(String requestPath) {
+        return baseUrl() + requestPath;
     }
 
     /** {@link #publicUrl()} with any trailing slash removed. */

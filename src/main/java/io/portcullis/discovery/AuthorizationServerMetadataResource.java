@@ -6,6 +6,7 @@ import io.portcullis.registry.ApiView;
 import io.portcullis.registry.AuthMethodView;
 import io.portcullis.registry.Registry;
 import io.portcullis.token.AccessTokenIssuer;
+import io.portcullis.token.ClientAssertions;
 import io.portcullis.token.ClientAuthenticationMethod;
 import io.portcullis.token.ClientCredentialsGrant;
 import io.portcullis.token.OAuthError;
@@ -21,11 +22,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * RFC 8414 authorization server metadata, one issuer per auth method and API. Served both where
- * RFC 8414 section 3.1 puts it for an issuer with a path, and at the issuer's own path, where
- * OpenID-style clients look.
+ * RFC 8414 authorization server metadata, one issuer per auth method and API, where section 3.1
+ * puts it for an issuer with a path. {@link IssuerPathMetadataResource} serves the same document at
+ * the issuer's own path, where OpenID-style clients look.
  */
-@Path("/")
+@Path("/.well-known/oauth-authorization-server")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthorizationServerMetadataResource {
     private final Registry registry;
@@ -41,18 +42,12 @@ public class AuthorizationServerMetadataResource {
     }
 
     @GET
-    @Path(".well-known/oauth-authorization-server/auth/{authMethodId}/api/{apiId}")
+    @Path("auth/{authMethodId}/api/{apiId}")
     public Response rfc8414Location(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId) {
         return metadata(authMethodId, apiId);
     }
 
-    @GET
-    @Path("auth/{authMethodId}/api/{apiId}/.well-known/oauth-authorization-server")
-    public Response issuerLocation(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId) {
-        return metadata(authMethodId, apiId);
-    }
-
-    private Response metadata(String authMethodId, String apiId) {
+    Response metadata(String authMethodId, String apiId) {
         AuthMethodView authMethod = registry.authMethod(authMethodId).filter(AuthMethodView::enabled)
                 .orElseThrow(() -> OAuthError.notFound("Unknown auth method"));
         ApiView api = registry.api(apiId).filter(a -> a.accepts(authMethod.id()))
@@ -66,8 +61,17 @@ public class AuthorizationServerMetadataResource {
         // RFC 8414 requires the member; there is no authorization endpoint, so no response type
         body.put("response_types_supported", List.of());
         body.put("grant_types_supported", api.clientCredentialsEnabled() ? List.of(ClientCredentialsGrant.GRANT_TYPE) : List.of());
-        body.put("token_endpoint_auth_methods_supported", List.of(
-                ClientAuthenticationMethod.CLIENT_SECRET_BASIC.value, ClientAuthenticationMethod.CLIENT_SECRET_POST.value));
+        List<String> authMethods = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.value,
+                ClientAuthenticationMethod.CLIENT_SECRET_POST.value, ClientAuthenticationMethod.PRIVATE_KEY_JWT.value);
+        List<String> assertionAlgorithms = ClientAssertions.SIGNING_ALGORITHMS.stream().sorted().toList();
+        body.put("token_endpoint_auth_methods_supported", authMethods);
+        body.put("token_endpoint_auth_signing_alg_values_supported", assertionAlgorithms);
+        body.put("introspection_endpoint", iss + "/introspect");
+        body.put("introspection_endpoint_auth_methods_supported", authMethods);
+        body.put("introspection_endpoint_auth_signing_alg_values_supported", assertionAlgorithms);
+        body.put("revocation_endpoint", iss + "/revoke");
+        body.put("revocation_endpoint_auth_methods_supported", authMethods);
+        body.put("revocation_endpoint_auth_signing_alg_values_supported", assertionAlgorithms);
         // the algorithm access tokens (RFC 9068) are signed with now
         body.put("access_token_signing_alg_values_supported", List.of(keys.current().alg()));
         return Response.ok(body).header("Cache-Control", "public, max-age=60").build();

@@ -2,6 +2,7 @@ package io.portcullis.gateway;
 
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.ClientView;
+import io.portcullis.token.VerifiedToken;
 
 import java.util.List;
 import java.util.Optional;

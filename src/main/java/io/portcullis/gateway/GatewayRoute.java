@@ -5,6 +5,8 @@ import io.portcullis.registry.ApiView;
 import io.portcullis.registry.ClientView;
 import io.portcullis.registry.PlanView;
 import io.portcullis.registry.Registry;
+import io.portcullis.token.AccessTokenVerifier;
+import io.portcullis.token.VerifiedToken;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -55,8 +57,11 @@ public class GatewayRoute {
         String rest = path.substring(api.requestPath().length());
         VerifiedToken token;
         try {
-            token = verifier.verify(GatewayPolicy.bearerToken(request.headers().getAll("Authorization"), api.id()), api.id());
+            token = verifier.verify(GatewayPolicy.bearerToken(request.headers().getAll("Authorization"), api.id()));
             GatewayPolicy.checkAudienceAndIssuer(api, token, config.baseUrl());
+        } catch (AccessTokenVerifier.InvalidAccessTokenException e) {
+            refuse(ctx, api, BearerError.invalidToken(api.id(), e.getMessage()));
+            return;
         } catch (BearerError e) {
             refuse(ctx, api, e);
             return;

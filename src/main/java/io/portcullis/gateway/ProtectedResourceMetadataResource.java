@@ -44,7 +44,7 @@ public class ProtectedResourceMetadataResource {
                 .toList();
         Map<String, Object> body = new LinkedHashMap<>();
         // section 3.3: the resource identifier, which is also the RFC 8707 resource parameter's value
-        body.put("resource", config.baseUrl() + api.requestPath());
+        body.put("resource", config.resourceIdentifier(api.requestPath()));
         body.put("authorization_servers", servers);
         body.put("scopes_supported", List.copyOf(api.scopes().keySet()));
         body.put("bearer_methods_supported", List.of("header"));

@@ -1,6 +1,7 @@
 package io.portcullis.gateway;
 
 import io.portcullis.registry.ApiView;
+import io.portcullis.token.VerifiedToken;
 import io.vertx.core.MultiMap;
 
 import java.util.Locale;

@@ -43,8 +43,6 @@ import java.util.Set;
 public class SigningKeys {
     private static final Logger LOG = Logger.getLogger(SigningKeys.class);
     public static final Set<String> ALGORITHMS = Set.of("RS256", "PS256", "ES256", "EdDSA");
-    /** Tokens live at most a day (api.token_lifetime_seconds), so a retired key is published that long. */
-    static final Duration LONGEST_TOKEN_LIFETIME = Duration.ofSeconds(86400);
     private static final long ADVISORY_LOCK = 0x706f7274L; // "port"
     private static final String GENERATED_SECRET_PROPERTY = "io.portcullis.generated-encryption-secret";
 
@@ -78,7 +76,7 @@ public class SigningKeys {
             throw new IllegalStateException("portcullis.keys.algorithm must be one of " + ALGORITHMS + ", not " + alg);
         }
         encryption = new KeyEncryption(encryptionSecret());
-        active = QuarkusTransaction.requiringNew().call(() -> ensureActiveKey(alg));
+        active = QuarkusTransaction.requiringNew().call(() -> ensureKeys(alg));
         LOG.infof("Signing with key %s (%s)", active.kid(), active.alg());
         refreshPublished();
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -87,6 +85,7 @@ public class SigningKeys {
             return thread;
         });
         refresher.scheduleWithFixedDelay(this::refreshPublished, 5, 5, TimeUnit.SECONDS);
+        refresher.scheduleWithFixedDelay(this::rotateWhenDue, 0, 1, TimeUnit.HOURS);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -129,6 +128,12 @@ public class SigningKeys {
             Map<String, PublicKey> byKid = new LinkedHashMap<>();
             for (SigningKey key : keys) {
                 byKid.put(key.kid, publicKey(key.publicJwk));
+                ActiveKey signing = active;
+                if (SigningKey.ACTIVE.equals(key.status) && (signing == null || !signing.kid().equals(key.kid))) {
+                    // another replica rotated: sign with the key all of them now agree on
+                    active = load(key);
+                    LOG.infof("Signing with key %s (%s)", key.kid, key.alg);
+                }
             }
             String json = "{\"keys\":[" + String.join(",", keys.stream().map(k -> k.publicJwk).toList()) + "]}";
             published = new Published(json, Map.copyOf(byKid));
@@ -144,12 +149,18 @@ public class SigningKeys {
         }
     }
 
-    private ActiveKey ensureActiveKey(String alg) {
-        em.createNativeQuery("select pg_advisory_xact_lock(" + ADVISORY_LOCK + ")").getSingleResult();
+    /**
+     * At start: an active key of the configured algorithm, and a next key published ahead of it.
+     * A key of another algorithm (the setting changed) is retired; it stays published until the
+     * last token it signed has expired.
+     */
+    private ActiveKey ensureKeys(String alg) {
+        lock();
         SigningKey current = SigningKey.find("status", SigningKey.ACTIVE).firstResult();
+        ActiveKey loaded = null;
         if (current != null && current.alg.equals(alg)) {
             try {
-                return load(current);
+                loaded = load(current);
             } catch (KeyEncryption.KeyDecryptionException e) {
                 if (LaunchMode.current() == LaunchMode.NORMAL) {
                     throw e;
@@ -157,19 +168,99 @@ public class SigningKeys {
                 LOG.warnf("Signing key %s was encrypted under another secret; dev mode retires it and makes a new one", current.kid);
             }
         }
-        if (current != null) {
-            Instant now = Instant.now();
-            current.status = SigningKey.RETIRED;
-            current.retiredAt = now;
-            current.publishUntil = now.plus(LONGEST_TOKEN_LIFETIME);
-            em.flush();
-            LOG.infof("Retired signing key %s (%s); it stays in the JWKS until %s", current.kid, current.alg, current.publishUntil);
+        if (loaded == null) {
+            if (current != null) {
+                retire(current, Instant.now());
+            }
+            SigningKey created = create(alg);
+            created.status = SigningKey.ACTIVE;
+            created.activatedAt = created.createdAt;
+            created.persist();
+            loaded = load(created);
         }
-        SigningKey created = create(alg);
-        created.status = SigningKey.ACTIVE;
-        created.activatedAt = created.createdAt;
-        created.persist();
-        return load(created);
+        SigningKey next = SigningKey.find("status", SigningKey.NEXT).firstResult();
+        if (next != null && !next.alg.equals(alg)) {
+            next.delete(); // it never signed anything
+            next = null;
+        }
+        if (next == null) {
+            SigningKey created = create(alg);
+            created.status = SigningKey.NEXT;
+            created.persist();
+        }
+        return loaded;
+    }
+
+    /**
+     * Key rotation (CONTRACT section 4): the next key, published for at least
+     * {@code portcullis.keys.publish-ahead}, starts signing; the active key retires but stays in the
+     * JWKS until the last token it signed has expired; a new next key is published. Every replica
+     * picks the new active key up within its refresh interval; until then it signs with the old
+     * one, which still verifies everywhere.
+     *
+     * @return the kid that signs from now on
+     * @throws IllegalStateException when the next key has not been published long enough
+     */
+    public String rotate() {
+        String kid = QuarkusTransaction.requiringNew().call(() -> {
+            lock();
+            SigningKey next = SigningKey.find("status", SigningKey.NEXT).firstResult();
+            Instant now = Instant.now();
+            if (next == null) {
+                throw new IllegalStateException("there is no next key yet");
+            }
+            Instant publishable = next.createdAt.plus(config.keys().publishAhead());
+            if (now.isBefore(publishable)) {
+                throw new IllegalStateException("the next key has been published for less than "
+                        + config.keys().publishAhead().toSeconds() + " s; rotate after " + publishable);
+            }
+            SigningKey current = SigningKey.find("status", SigningKey.ACTIVE).firstResult();
+            if (current != null) {
+                retire(current, now);
+            }
+            next.status = SigningKey.ACTIVE;
+            next.activatedAt = now;
+            em.flush();
+            SigningKey created = create(next.alg);
+            created.status = SigningKey.NEXT;
+            created.persist();
+            LOG.infof("Rotated signing keys: %s signs now; %s is published as the next key", next.kid, created.kid);
+            return next.kid;
+        });
+        refreshPublished();
+        return kid;
+    }
+
+    /** The scheduled policy: rotate when the active key is older than {@code portcullis.keys.rotation-period}. */
+    void rotateWhenDue() {
+        try {
+            ActiveKey key = active;
+            Instant activatedAt = QuarkusTransaction.requiringNew().call(() -> {
+                SigningKey current = SigningKey.find("status", SigningKey.ACTIVE).firstResult();
+                return current == null ? null : current.activatedAt;
+            });
+            if (key != null && activatedAt != null && activatedAt.plus(config.keys().rotationPeriod()).isBefore(Instant.now())) {
+                rotate();
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Scheduled key rotation did not run: %s", e.getMessage());
+        }
+    }
+
+    private void retire(SigningKey key, Instant now) {
+        // published until the last token it signed has expired, with a margin for clock skew
+        int longest = ((Number) em.createNativeQuery("select coalesce(max(token_lifetime_seconds), 0) from api")
+                .getSingleResult()).intValue();
+        key.status = SigningKey.RETIRED;
+        key.retiredAt = now;
+        key.publishUntil = now.plusSeconds(longest + 300L);
+        em.flush();
+        LOG.infof("Retired signing key %s (%s); it stays in the JWKS until %s", key.kid, key.alg, key.publishUntil);
+    }
+
+    /** Replicas starting or rotating at once take turns. */
+    private void lock() {
+        em.createNativeQuery("select pg_advisory_xact_lock(" + ADVISORY_LOCK + ")").getSingleResult();
     }
 
     private SigningKey create(String alg) {

@@ -15,7 +15,21 @@ public record ClientView(
         boolean approved,
         boolean trusted,
         ScopeMode allowedScopesMode,
-        Set<String> allowedScopes) {
+        Set<String> allowedScopes,
+        String previousSecretHash,
+        java.time.Instant previousSecretExpiresAt,
+        String jwks,
+        String jwksUri) {
+
+    /** The previous secret's hash while its grace period lasts, else null. */
+    public String previousSecretHashAt(java.time.Instant now) {
+        return previousSecretHash != null && previousSecretExpiresAt != null && now.isBefore(previousSecretExpiresAt)
+                ? previousSecretHash : null;
+    }
+
+    public boolean hasPublicKeys() {
+        return jwks != null || jwksUri != null;
+    }
 
     @Override
     public String toString() {

@@ -57,7 +57,11 @@ public class RegistryReader {
                         s.approved,
                         s.trusted,
                         s.allowedScopesMode,
-                        s.allowedScopes.stream().map(r -> r.scopeId).collect(Collectors.toUnmodifiableSet())));
+                        s.allowedScopes.stream().map(r -> r.scopeId).collect(Collectors.toUnmodifiableSet()),
+                        s.previousSecretHash,
+                        s.previousSecretExpiresAt,
+                        s.jwks,
+                        s.jwksUri));
     }
 
     static ApiView view(Api api) {

@@ -265,6 +265,65 @@ public class RegistryService {
     }
 
     /**
+     * Replaces the secret; the old one keeps working for {@code grace} (CONTRACT section 1). The new
+     * secret is returned this once. A secret still in its grace period from an earlier rotation is
+     * dropped: only the current and the one before it are ever accepted.
+     */
+    @Transactional
+    public Credentials rotateSecret(UUID subscriptionId, java.time.Duration grace) {
+        Subscription sub = Subscription.<Subscription>findByIdOptional(subscriptionId)
+                .orElseThrow(() -> RegistryException.notFound("subscription", String.valueOf(subscriptionId)));
+        if (sub.clientSecretHash == null) {
+            throw RegistryException.conflict("clientSecret", "the subscription has no secret to rotate");
+        }
+        if (grace.isNegative()) {
+            throw RegistryException.invalid("gracePeriod", "the grace period cannot be negative");
+        }
+        String secret = ClientSecrets.newSecret();
+        if (grace.isZero()) {
+            sub.previousSecretHash = null;
+            sub.previousSecretExpiresAt = null;
+        } else {
+            sub.previousSecretHash = sub.clientSecretHash;
+            sub.previousSecretExpiresAt = java.time.Instant.now().plus(grace);
+        }
+        sub.clientSecretHash = ClientSecrets.hash(secret);
+        registry.changed();
+        return new Credentials(sub.id, sub.approved, sub.clientId, secret);
+    }
+
+    /**
+     * Registers the public keys a client signs its private_key_jwt assertions with (RFC 7523): a
+     * JWK set, or the URL where the client publishes one. Private key material is refused.
+     */
+    @Transactional
+    public void setClientKeys(UUID subscriptionId, String jwks, String jwksUri) {
+        Subscription sub = Subscription.<Subscription>findByIdOptional(subscriptionId)
+                .orElseThrow(() -> RegistryException.notFound("subscription", String.valueOf(subscriptionId)));
+        if (jwks != null) {
+            try {
+                var set = new org.jose4j.jwk.JsonWebKeySet(jwks);
+                if (set.getJsonWebKeys().isEmpty()) {
+                    throw RegistryException.invalid("jwks", "the JWK set has no keys");
+                }
+                for (var key : set.getJsonWebKeys()) {
+                    if (!(key instanceof org.jose4j.jwk.PublicJsonWebKey pub) || pub.getPrivateKey() != null) {
+                        throw RegistryException.invalid("jwks", "the JWK set must hold public asymmetric keys only");
+                    }
+                }
+            } catch (org.jose4j.lang.JoseException e) {
+                throw RegistryException.invalid("jwks", "jwks is not a JWK set");
+            }
+        }
+        if (jwksUri != null && !jwksUri.matches("https?://\\S+")) {
+            throw RegistryException.invalid("jwksUri", "jwksUri must be an http(s) URL");
+        }
+        sub.jwks = jwks;
+        sub.jwksUri = jwksUri;
+        registry.changed();
+    }
+
+    /**
      * Sets the demo's fixed credentials. Only the dev-mode demo uses this: everywhere else a
      * secret is made by {@link ClientSecrets#newSecret()}.
      */

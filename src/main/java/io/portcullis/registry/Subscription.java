@@ -58,6 +58,20 @@ public class Subscription extends PanacheEntityBase {
     @Column(name = "client_secret_hash")
     public String clientSecretHash;
 
+    /** The secret before the last rotation, accepted until {@link #previousSecretExpiresAt}. */
+    @Column(name = "previous_secret_hash")
+    public String previousSecretHash;
+
+    @Column(name = "previous_secret_expires_at")
+    public Instant previousSecretExpiresAt;
+
+    /** private_key_jwt (RFC 7523): the client's public JWK set, inline. */
+    public String jwks;
+
+    /** private_key_jwt: where the client publishes its JWK set. */
+    @Column(name = "jwks_uri")
+    public String jwksUri;
+
     @CreationTimestamp
     @Column(name = "created_at", updatable = false)
     public Instant createdAt;

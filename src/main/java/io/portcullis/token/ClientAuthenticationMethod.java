@@ -4,6 +4,7 @@ package io.portcullis.token;
 public enum ClientAuthenticationMethod {
     CLIENT_SECRET_BASIC("client_secret_basic"),
     CLIENT_SECRET_POST("client_secret_post"),
+    PRIVATE_KEY_JWT("private_key_jwt"),
     NONE("none");
 
     public final String value;

@@ -6,15 +6,18 @@ import io.portcullis.registry.ClientView;
 import io.portcullis.registry.Registry;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Client authentication at the token endpoint (RFC 6749 section 2.3.1, section 3.2.1):
- * client_secret_basic and client_secret_post against the subscription's stored hash.
+ * Client authentication at the token endpoint family: client_secret_basic and client_secret_post
+ * (RFC 6749 section 2.3.1) against the subscription's stored hash (and, during a rotation's grace
+ * period, the previous one), and private_key_jwt (RFC 7523 section 3) against its public keys.
  *
  * <p>Every failure answers the same {@code invalid_client}, whichever part was wrong, and an
- * unknown client id costs the same hash comparison as a wrong secret.
+ * unknown client id costs the same hash comparisons as a wrong secret.
  */
 @ApplicationScoped
 public class ClientAuthenticator {
@@ -23,19 +26,25 @@ public class ClientAuthenticator {
 
     private final Registry registry;
     private final FailedAuthenticationLimiter limiter;
+    private final ClientAssertions assertions;
 
-    public ClientAuthenticator(Registry registry, FailedAuthenticationLimiter limiter) {
+    public ClientAuthenticator(Registry registry, FailedAuthenticationLimiter limiter, ClientAssertions assertions) {
         this.registry = registry;
         this.limiter = limiter;
+        this.assertions = assertions;
     }
 
     /**
+     * @param audiences what a private_key_jwt assertion may name as its {@code aud}: this
+     *                  authorization server's issuer and endpoint URLs
      * @return the subscription the credentials belong to, which is one of {@code api}'s
      * @throws OAuthError invalid_client (401), 429 when locked out, or unauthorized_client for a public client
      */
-    public ClientView authenticate(ApiView api, TokenRequest request) {
+    public ClientView authenticate(ApiView api, TokenRequest request, Set<String> audiences) {
         boolean basic = request.authenticationMethod() == ClientAuthenticationMethod.CLIENT_SECRET_BASIC;
-        String clientId = request.clientId();
+        String clientId = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT
+                ? assertions.claimedClientId(request.clientAssertion(), request.clientId())
+                : request.clientId();
         if (clientId == null) {
             throw OAuthError.invalidClient(basic, api.id());
         }
@@ -49,14 +58,23 @@ public class ClientAuthenticator {
             // RFC 6749 section 4.4: the grant is for confidential clients only
             throw OAuthError.unauthorizedClient("Public clients cannot use the client credentials grant");
         }
-        String secret = request.clientSecret() == null ? "" : request.clientSecret();
-        boolean secretMatches = ClientSecrets.matches(client == null ? null : client.clientSecretHash(), secret);
-        if (client == null || !secretMatches || !client.apiId().equals(api.id())) {
+        boolean authenticated = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT
+                ? client != null && assertions.verify(client, request.clientAssertion(), audiences)
+                : secretMatches(client, request.clientSecret());
+        if (!authenticated || client == null || !client.apiId().equals(api.id())) {
             if (wellFormed) {
                 limiter.recordFailure(clientId);
             }
             throw OAuthError.invalidClient(basic, api.id());
         }
         return client;
+    }
+
+    /** Both comparisons are always made, so their cost says nothing about which secret exists. */
+    private static boolean secretMatches(ClientView client, String secret) {
+        String given = secret == null ? "" : secret;
+        boolean current = ClientSecrets.matches(client == null ? null : client.clientSecretHash(), given);
+        boolean previous = ClientSecrets.matches(client == null ? null : client.previousSecretHashAt(Instant.now()), given);
+        return current | previous;
     }
 }

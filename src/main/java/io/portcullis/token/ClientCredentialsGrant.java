@@ -2,12 +2,8 @@ package io.portcullis.token;
 
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.registry.ApiView;
-import io.portcullis.registry.AuthMethodView;
 import io.portcullis.registry.ClientView;
-import io.portcullis.registry.DatabaseFailures;
-import io.portcullis.registry.Registry;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.List;
@@ -21,41 +17,28 @@ import java.util.Set;
 @ApplicationScoped
 public class ClientCredentialsGrant {
     public static final String GRANT_TYPE = "client_credentials";
-    private static final Logger LOG = Logger.getLogger(ClientCredentialsGrant.class);
 
-    private final Registry registry;
+    private final TokenEndpoints endpoints;
     private final ClientAuthenticator authenticator;
     private final AccessTokenIssuer issuer;
     private final PortcullisConfig config;
 
-    public ClientCredentialsGrant(Registry registry, ClientAuthenticator authenticator, AccessTokenIssuer issuer,
+    public ClientCredentialsGrant(TokenEndpoints endpoints, ClientAuthenticator authenticator, AccessTokenIssuer issuer,
                                   PortcullisConfig config) {
-        this.registry = registry;
+        this.endpoints = endpoints;
         this.authenticator = authenticator;
         this.issuer = issuer;
         this.config = config;
     }
 
     public TokenResponse token(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body) {
-        try {
-            return decide(authMethodId, apiId, contentType, authorization, body);
-        } catch (OAuthError e) {
-            throw e;
-        } catch (RuntimeException e) {
-            if (DatabaseFailures.isUnreachable(e)) {
-                LOG.warnf("Token request refused with 503: the database is unreachable (%s)", e.getClass().getSimpleName());
-                throw OAuthError.temporarilyUnavailable();
-            }
-            throw e;
-        }
+        return endpoints.call(() -> decide(authMethodId, apiId, contentType, authorization, body));
     }
 
     private TokenResponse decide(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body) {
-        AuthMethodView authMethod = registry.authMethod(authMethodId).filter(AuthMethodView::enabled)
-                .orElseThrow(() -> OAuthError.notFound("Unknown auth method"));
-        ApiView api = registry.api(apiId).orElseThrow(() -> OAuthError.notFound("Unknown API"));
-
-        TokenRequest request = TokenRequestParser.parse(contentType, authorization, body, api.id());
+        TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
+        ApiView api = endpoint.api();
+        TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
         // RFC 6749 section 4.4.2
         if (request.grantType() == null) {
             throw OAuthError.invalidRequest("grant_type is missing");
@@ -64,12 +47,10 @@ public class ClientCredentialsGrant {
             throw OAuthError.unsupportedGrantType();
         }
 
-        ClientView client = authenticator.authenticate(api, request);
+        ClientView client = authenticator.authenticate(api, request, endpoint.assertionAudiences());
 
         // RFC 6749 section 5.2 unauthorized_client: authenticated, but not allowed this grant here
-        if (!api.accepts(authMethod.id())) {
-            throw OAuthError.unauthorizedClient("API '" + api.id() + "' does not accept auth method '" + authMethod.id() + "'");
-        }
+        endpoint.requireAccepted();
         if (!api.clientCredentialsEnabled()) {
             throw OAuthError.unauthorizedClient("API '" + api.id() + "' does not allow the client credentials grant");
         }
@@ -77,20 +58,14 @@ public class ClientCredentialsGrant {
             throw OAuthError.unauthorizedClient("The subscription is not approved");
         }
         // RFC 8707 section 2: the only resource this endpoint serves is this API
-        if (request.resource() != null && !request.resource().equals(resourceIdentifier(api))) {
+        if (request.resource() != null && !request.resource().equals(config.resourceIdentifier(api.requestPath()))) {
             throw OAuthError.invalidTarget("The resource is not API '" + api.id() + "'");
         }
 
         Set<String> requested = ScopePolicy.parse(request.scope());
         Set<String> granted = ScopePolicy.grant(api, client, requested);
-        String token = issuer.issue(authMethod.id(), api, client, granted, Instant.now());
+        String token = issuer.issue(endpoint.authMethod().id(), api, client, granted, Instant.now());
         String scope = requested.isEmpty() && granted.isEmpty() ? null : String.join(" ", granted);
         return new TokenResponse(token, "bearer", api.tokenLifetimeSeconds(), scope);
     }
-
-    /** The API's RFC 8707 resource identifier: its public URL, as in its RFC 9728 metadata. */
-    public String resourceIdentifier(ApiView api) {
-        return config.baseUrl() + api.requestPath();
-    }
-
 }

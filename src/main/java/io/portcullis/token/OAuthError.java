@@ -70,8 +70,8 @@ public class OAuthError extends RuntimeException {
                 Map.of("Retry-After", "5"));
     }
 
-    public static OAuthError methodNotAllowed() {
-        return new OAuthError(405, "invalid_request", "The token endpoint accepts only POST", Map.of("Allow", "POST"));
+    public static OAuthError methodNotAllowed(String endpoint) {
+        return new OAuthError(405, "invalid_request", "The " + endpoint + " endpoint accepts only POST", Map.of("Allow", "POST"));
     }
 
     public static OAuthError serverError() {

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /** Renders {@link OAuthError}s as RFC 6749 section 5.2 JSON, never cached. */
 public class OAuthErrorMapper {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OAuthErrorMapper.class);
-    private static final Pattern TOKEN_PATH = Pattern.compile("/auth/[^/]+/api/[^/]+/token/?");
+    private static final Pattern TOKEN_PATH = Pattern.compile("/auth/[^/]+/api/[^/]+/(token|introspect|revoke)/?");
 
     @ServerExceptionMapper
     public Response map(OAuthError e) {
@@ -22,7 +22,7 @@ public class OAuthErrorMapper {
     @ServerExceptionMapper
     public Response map(NotAllowedException e, HttpServerRequest request) {
         if (TOKEN_PATH.matcher(request.path()).matches()) {
-            return render(OAuthError.methodNotAllowed());
+            return render(OAuthError.methodNotAllowed(request.path().replaceAll(".*/", "")));
         }
         return e.getResponse();
     }

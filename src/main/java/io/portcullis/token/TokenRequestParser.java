@@ -32,6 +32,9 @@ public final class TokenRequestParser {
             .build())
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** RFC 7523 section 2.2. */
+    public static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
     private TokenRequestParser() {
     }
 
@@ -64,11 +67,20 @@ public final class TokenRequestParser {
             }
             method = ClientAuthenticationMethod.CLIENT_SECRET_POST;
         }
-        if (params.containsKey("client_assertion") || params.containsKey("client_assertion_type")) {
-            throw OAuthError.unsupportedClientAuthentication("private_key_jwt client authentication is not supported");
+        String assertion = params.get("client_assertion");
+        String assertionType = params.get("client_assertion_type");
+        if (assertion != null || assertionType != null) {
+            // RFC 7521 section 4.2; RFC 6749 section 2.3: one authentication method per request
+            if (!JWT_BEARER.equals(assertionType) || assertion == null) {
+                throw OAuthError.invalidRequest("client_assertion_type must be " + JWT_BEARER + ", with a client_assertion");
+            }
+            if (method != ClientAuthenticationMethod.NONE) {
+                throw OAuthError.invalidRequest("The client authenticates in more than one way");
+            }
+            method = ClientAuthenticationMethod.PRIVATE_KEY_JWT;
         }
         return new TokenRequest(params.get("grant_type"), params.get("scope"), params.get("resource"),
-                clientId, clientSecret, method);
+                clientId, clientSecret, assertion, method, Map.copyOf(params));
     }
 
     private static Map<String, String> parseBody(String contentType, byte[] body) {

@@ -8,24 +8,57 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** {@code POST /auth/{authMethodId}/api/{apiId}/token} (CONTRACT section 2). */
-@Path("/auth/{authMethodId}/api/{apiId}/token")
+/**
+ * The endpoints of one authorization server, {@code /auth/{authMethodId}/api/{apiId}/…}: token
+ * (CONTRACT section 2), introspection and revocation (section 4). Bodies are read raw: the parser,
+ * not the framework, decides what a well-formed request is. No {@code @Produces}: a client's Accept
+ * header must not turn an answer into a 406.
+ */
+@Path("/auth/{authMethodId}/api/{apiId}")
+@Consumes(MediaType.WILDCARD)
 public class TokenResource {
     private final ClientCredentialsGrant grant;
+    private final TokenIntrospection introspection;
+    private final TokenRevocation revocation;
 
-    public TokenResource(ClientCredentialsGrant grant) {
+    public TokenResource(ClientCredentialsGrant grant, TokenIntrospection introspection, TokenRevocation revocation) {
         this.grant = grant;
+        this.introspection = introspection;
+        this.revocation = revocation;
     }
 
-    /** The body is read raw: the parser, not the framework, decides what a well-formed request is. */
     @POST
-    @Consumes(MediaType.WILDCARD)
+    @Path("token")
     public Response token(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId,
                           HttpHeaders headers, byte[] body) {
-        TokenResponse response = grant.token(authMethodId, apiId, headers.getHeaderString(HttpHeaders.CONTENT_TYPE),
-                headers.getRequestHeader(HttpHeaders.AUTHORIZATION), body);
         // RFC 6749 section 5.1
-        // no @Produces: a client's Accept header must not turn the answer into a 406
-        return Response.ok(response, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
+        return noStore(grant.token(authMethodId, apiId, contentType(headers), authorization(headers), body));
+    }
+
+    @POST
+    @Path("introspect")
+    public Response introspect(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId,
+                               HttpHeaders headers, byte[] body) {
+        return noStore(introspection.introspect(authMethodId, apiId, contentType(headers), authorization(headers), body));
+    }
+
+    @POST
+    @Path("revoke")
+    public Response revoke(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId,
+                           HttpHeaders headers, byte[] body) {
+        revocation.revoke(authMethodId, apiId, contentType(headers), authorization(headers), body);
+        return Response.ok().header("Cache-Control", "no-store").build();
+    }
+
+    private static Response noStore(Object entity) {
+        return Response.ok(entity, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
+    }
+
+    private static String contentType(HttpHeaders headers) {
+        return headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
+    }
+
+    private static java.util.List<String> authorization(HttpHeaders headers) {
+        return headers.getRequestHeader(HttpHeaders.AUTHORIZATION);
     }
 }

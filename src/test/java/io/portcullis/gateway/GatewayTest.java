@@ -190,17 +190,11 @@ class GatewayTest {
     }
 
     JwtClaimsBuilder claims(String aud) {
-        long now = Instant.now().getEpochSecond();
-        return Jwt.claims().issuer("http://localhost:8081/auth/" + Fixtures.AUTH_METHOD + "/api/" + aud)
-                .subject(client.clientId()).audience(aud).claim("client_id", client.clientId())
-                .claim("subscription", client.subscriptionId().toString()).claim("application", "app")
-                .claim("auth_method", Fixtures.AUTH_METHOD).claim("jti", Fixtures.uniqueId("jti"))
-                .claim("scope", "read write").issuedAt(now).expiresAt(now + 300);
+        return io.portcullis.support.Tokens.claims(aud, client);
     }
 
     String sign(JwtClaimsBuilder claims) {
-        SigningKeys.ActiveKey key = keys.current();
-        return claims.jws().keyId(key.kid()).algorithm(key.algorithm()).type("at+jwt").sign(key.privateKey());
+        return io.portcullis.support.Tokens.sign(keys, claims);
     }
 
     @Test

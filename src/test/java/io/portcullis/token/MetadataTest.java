@@ -23,14 +23,18 @@ class MetadataTest {
         for (String path : new String[]{
                 "/.well-known/oauth-authorization-server/auth/" + Fixtures.AUTH_METHOD + "/api/" + api,
                 "/auth/" + Fixtures.AUTH_METHOD + "/api/" + api + "/.well-known/oauth-authorization-server"}) {
-            given().get(path).then()
+            given().get(path).then().log().ifValidationFails()
                     .statusCode(200)
                     .contentType("application/json")
                     .body("issuer", equalTo(issuer))
                     .body("token_endpoint", equalTo(issuer + "/token"))
                     .body("jwks_uri", equalTo("http://localhost:8081/auth/jwks"))
                     .body("grant_types_supported", contains("client_credentials"))
-                    .body("token_endpoint_auth_methods_supported", containsInAnyOrder("client_secret_basic", "client_secret_post"))
+                    .body("token_endpoint_auth_methods_supported", containsInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt"))
+                    .body("token_endpoint_auth_signing_alg_values_supported", containsInAnyOrder("RS256", "PS256", "ES256", "EdDSA"))
+                    .body("introspection_endpoint", equalTo(issuer + "/introspect"))
+                    .body("revocation_endpoint", equalTo(issuer + "/revoke"))
+                    .body("response_types_supported", org.hamcrest.Matchers.empty())
                     .body("access_token_signing_alg_values_supported", contains("RS256"))
                     .body("scopes_supported", contains("read", "write"));
         }

@@ -29,7 +29,7 @@ class ScopePolicyTest {
 
     static ClientView client(ScopeMode mode, Set<String> allowed, boolean trusted) {
         return new ClientView("client-id-1", null, UUID.randomUUID(), "app", ClientType.CONFIDENTIAL, "api", "basic",
-                true, trusted, mode, allowed);
+                true, trusted, mode, allowed, null, null, null, null);
     }
 
     @Test

@@ -1,10 +1,9 @@
-package io.portcullis.gateway;
+package io.portcullis.token;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.portcullis.keys.SigningKeys;
-import io.portcullis.token.AccessTokenIssuer;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwt.JwtClaims;
@@ -22,9 +21,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Verifies access tokens (RFC 9068 section 4) with the keys of {@code /auth/jwks}, held in memory.
- * A verified token is remembered until it expires (bounded), so that the gateway's hot path is a
- * lookup; checks that depend on the API or on the registry are made by the caller on every request.
+ * Verifies access tokens (RFC 9068 section 4) with the keys of {@code /auth/jwks}, held in memory,
+ * for the gateway and for introspection. A verified token is remembered until it expires (bounded),
+ * so that the hot path is a lookup; revocation is checked on every call, and what depends on the
+ * API or the registry is checked by the caller.
  */
 @ApplicationScoped
 public class AccessTokenVerifier {
@@ -33,11 +33,20 @@ public class AccessTokenVerifier {
     private static final String[] ALGORITHMS = {"RS256", "PS256", "ES256", "EdDSA"};
 
     private final SigningKeys keys;
+    private final Revocations revocations;
     private final JwtConsumer consumer;
     private final Cache<String, VerifiedToken> verified;
 
-    public AccessTokenVerifier(SigningKeys keys) {
+    /** Why a token is not accepted, in words fit for the caller. */
+    public static class InvalidAccessTokenException extends RuntimeException {
+        public InvalidAccessTokenException(String description) {
+            super(description, null, false, false);
+        }
+    }
+
+    public AccessTokenVerifier(SigningKeys keys, Revocations revocations) {
         this.keys = keys;
+        this.revocations = revocations;
         this.consumer = new JwtConsumerBuilder()
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()
@@ -84,18 +93,25 @@ public class AccessTokenVerifier {
 
     /**
      * @return the token's claims, from the cache when it was verified before
-     * @throws BearerError invalid_token
+     * @throws InvalidAccessTokenException when it is not a live access token of this server
      */
-    public VerifiedToken verify(String token, String realm) {
-        VerifiedToken cached = verified.getIfPresent(token);
-        if (cached != null) {
-            if (cached.expiresAt() * 1000 <= System.currentTimeMillis()) {
-                throw BearerError.invalidToken(realm, "The access token has expired");
-            }
-            return cached;
+    public VerifiedToken verify(String token) {
+        VerifiedToken result = verified.getIfPresent(token);
+        if (result == null) {
+            result = verifyUncached(token);
+            verified.put(token, result);
+        } else if (result.expiresAt() * 1000 <= System.currentTimeMillis()) {
+            throw new InvalidAccessTokenException("The access token has expired");
         }
+        if (revocations.isRevoked(result.jti())) {
+            throw new InvalidAccessTokenException("The access token has been revoked");
+        }
+        return result;
+    }
+
+    private VerifiedToken verifyUncached(String token) {
         if (token.length() > MAX_TOKEN_LENGTH) {
-            throw BearerError.invalidToken(realm, "The access token is malformed");
+            throw new InvalidAccessTokenException("The access token is malformed");
         }
         VerifiedToken result;
         try {
@@ -106,19 +122,21 @@ public class AccessTokenVerifier {
                     claims.getStringClaimValue("client_id"),
                     claims.getStringClaimValue("subscription"),
                     claims.getStringClaimValue("application"),
+                    claims.getStringClaimValue("plan"),
                     claims.getStringClaimValue("auth_method"),
                     scopes(claims.getStringClaimValue("scope")),
+                    claims.getIssuedAt().getValue(),
                     claims.getExpirationTime().getValue(),
-                    claims.getJwtId());
+                    claims.getJwtId(),
+                    claims.getSubject());
         } catch (InvalidJwtException e) {
-            throw BearerError.invalidToken(realm, e.hasExpired() ? "The access token has expired" : "The access token is invalid");
+            throw new InvalidAccessTokenException(e.hasExpired() ? "The access token has expired" : "The access token is invalid");
         } catch (MalformedClaimException e) {
-            throw BearerError.invalidToken(realm, "The access token is invalid");
+            throw new InvalidAccessTokenException("The access token is invalid");
         }
         if (result.clientId() == null || result.subscriptionId() == null || result.audience() == null) {
-            throw BearerError.invalidToken(realm, "The access token is invalid");
+            throw new InvalidAccessTokenException("The access token is invalid");
         }
-        verified.put(token, result);
         return result;
     }
 

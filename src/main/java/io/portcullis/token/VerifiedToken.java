@@ -1,4 +1,4 @@
-package io.portcullis.gateway;
+package io.portcullis.token;
 
 import java.util.Set;
 
@@ -9,8 +9,11 @@ public record VerifiedToken(
         String clientId,
         String subscriptionId,
         String applicationId,
+        String planId,
         String authMethod,
         Set<String> scopes,
+        long issuedAt,
         long expiresAt,
-        String jti) {
+        String jti,
+        String subject) {
 }

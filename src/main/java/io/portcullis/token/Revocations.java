@@ -1,0 +1,141 @@
+package io.portcullis.token;
+
+import io.portcullis.config.PortcullisConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Revoked tokens (RFC 7009), as every replica sees them. A revocation is written to
+ * {@code revoked_token}; each replica polls that table every
+ * {@code portcullis.revocation.poll-interval} for rows newer than its last successful poll (by the
+ * database's clock, with an overlap that covers transactions still open then), so it refuses the
+ * token within a second. A lost connection only delays the next poll, which then reads everything
+ * it missed. Rows are purged once their token would have expired anyway.
+ */
+@ApplicationScoped
+public class Revocations {
+    private static final Logger LOG = Logger.getLogger(Revocations.class);
+    /** How far back each poll looks before the previous one: longer than any revoking transaction. */
+    private static final int OVERLAP_SECONDS = 10;
+
+    private final EntityManager em;
+    private final PortcullisConfig config;
+    /** jti to the epoch second its token expires. */
+    private final Map<String, Long> revoked = new ConcurrentHashMap<>();
+    private volatile OffsetDateTime since;
+    private volatile boolean failing;
+    private ScheduledExecutorService poller;
+
+    public Revocations(EntityManager em, PortcullisConfig config) {
+        this.em = em;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        poll();
+        long interval = config.revocation().pollInterval().toMillis();
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "revocation-poll");
+            thread.setDaemon(true);
+            return thread;
+        });
+        poller.scheduleWithFixedDelay(this::poll, interval, interval, TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::purge, 60, 60, TimeUnit.SECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (poller != null) {
+            poller.shutdownNow();
+        }
+    }
+
+    public boolean isRevoked(String jti) {
+        return jti != null && revoked.containsKey(jti);
+    }
+
+    /** Records the revocation, here at once and for the other replicas through the table. */
+    public void revoke(String jti, String clientId, long expiresAtEpochSecond) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "insert into revoked_token (jti, client_id, expires_at) values (?1, ?2, ?3) on conflict (jti) do nothing")
+                .setParameter(1, jti)
+                .setParameter(2, clientId)
+                .setParameter(3, Instant.ofEpochSecond(expiresAtEpochSecond))
+                .executeUpdate());
+        revoked.put(jti, expiresAtEpochSecond);
+    }
+
+    @SuppressWarnings("unchecked")
+    void poll() {
+        try {
+            OffsetDateTime from = since;
+            List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> {
+                var query = from == null
+                        ? em.createNativeQuery("select jti, extract(epoch from expires_at)::bigint, now() from revoked_token where expires_at > now()")
+                        : em.createNativeQuery("select jti, extract(epoch from expires_at)::bigint, now() from revoked_token where revoked_at > ?1")
+                        .setParameter(1, from.minusSeconds(OVERLAP_SECONDS));
+                List<Object[]> result = query.getResultList();
+                if (result.isEmpty()) {
+                    Object now = em.createNativeQuery("select now()").getSingleResult();
+                    result = List.<Object[]>of(new Object[]{null, null, now});
+                }
+                return result;
+            });
+            for (Object[] row : rows) {
+                if (row[0] != null) {
+                    revoked.put((String) row[0], ((Number) row[1]).longValue());
+                }
+            }
+            since = toOffsetDateTime(rows.get(0)[2]);
+            if (failing) {
+                LOG.info("Revocations are readable again");
+                failing = false;
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                LOG.warnf("Cannot poll revocations (%s); will read what was missed once the database answers",
+                        e.getClass().getSimpleName());
+                failing = true;
+            }
+        }
+    }
+
+    private void purge() {
+        long now = Instant.now().getEpochSecond();
+        revoked.values().removeIf(expiresAt -> expiresAt < now);
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                em.createNativeQuery("delete from revoked_token where expires_at < now()").executeUpdate();
+                em.createNativeQuery("delete from used_assertion where expires_at < now()").executeUpdate();
+            });
+        } catch (RuntimeException e) {
+            LOG.debugf("Purge skipped: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    private static OffsetDateTime toOffsetDateTime(Object value) {
+        if (value instanceof OffsetDateTime odt) {
+            return odt;
+        }
+        if (value instanceof Instant instant) {
+            return instant.atOffset(java.time.ZoneOffset.UTC);
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant().atOffset(java.time.ZoneOffset.UTC);
+        }
+        return OffsetDateTime.parse(value.toString());
+    }
+}

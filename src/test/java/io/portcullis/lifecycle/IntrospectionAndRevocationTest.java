@@ -1,0 +1,196 @@
+package io.portcullis.lifecycle;
+
+import io.agroal.api.AgroalDataSource;
+import io.portcullis.keys.SigningKeys;
+import io.portcullis.registry.RegistryService;
+import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.support.Fixtures;
+import io.portcullis.support.TestUpstream;
+import io.portcullis.support.TokenClient;
+import io.portcullis.support.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.aMapWithSize;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** RFC 7662 and RFC 7009 over real HTTP (CONTRACT section 4), with the gateway as the second witness. */
+@QuarkusTest
+class IntrospectionAndRevocationTest {
+    static TestUpstream upstream;
+
+    @Inject
+    Fixtures fixtures;
+
+    @Inject
+    RegistryService registry;
+
+    @Inject
+    SigningKeys keys;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    String api;
+    Credentials client;
+    String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new TestUpstream();
+    }
+
+    @AfterAll
+    static void stop() {
+        upstream.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        fixtures.ensureBasics();
+        api = Fixtures.uniqueId("life");
+        registry.createApi(new RegistryService.ApiSpec(api, "Lifecycle", null, "/" + api, upstream.url("/"), null, null, null,
+                null, List.of(Fixtures.AUTH_METHOD), List.of(new RegistryService.ScopeSpec("read", "Read")), List.of(),
+                List.of(Fixtures.PLAN), null));
+        client = fixtures.subscribe(api);
+        token = TokenClient.token(api, client.clientId(), client.clientSecret(), "read");
+    }
+
+    String path(String endpoint) {
+        return "/auth/" + Fixtures.AUTH_METHOD + "/api/" + api + "/" + endpoint;
+    }
+
+    ValidatableResponse introspect(Credentials caller, String subject) {
+        return given().auth().preemptive().basic(caller.clientId(), caller.clientSecret())
+                .contentType("application/x-www-form-urlencoded").formParam("token", subject)
+                .post(path("introspect")).then().header("Cache-Control", "no-store");
+    }
+
+    void inactive(Credentials caller, String subject) {
+        introspect(caller, subject).statusCode(200).body("$", aMapWithSize(1)).body("active", equalTo(false));
+    }
+
+    ValidatableResponse revoke(Credentials caller, String subject) {
+        return given().contentType("application/x-www-form-urlencoded")
+                .formParam("client_id", caller.clientId()).formParam("client_secret", caller.clientSecret())
+                .formParam("token", subject).formParam("token_type_hint", "access_token")
+                .post(path("revoke")).then();
+    }
+
+    // ---- introspection ----
+
+    @Test
+    void activeTokenCarriesItsClaims() {
+        Credentials resourceServer = fixtures.subscribe(api);
+        introspect(resourceServer, token).statusCode(200)
+                .body("active", equalTo(true))
+                .body("client_id", equalTo(client.clientId()))
+                .body("sub", equalTo(client.clientId()))
+                .body("aud", equalTo(api))
+                .body("scope", equalTo("read"))
+                .body("token_type", equalTo("Bearer"))
+                .body("iss", equalTo("http://localhost:8081/auth/" + Fixtures.AUTH_METHOD + "/api/" + api))
+                .body("subscription", equalTo(client.subscriptionId().toString()))
+                .body("plan", equalTo(Fixtures.PLAN))
+                .body("auth_method", equalTo(Fixtures.AUTH_METHOD));
+    }
+
+    @Test
+    void expiredMalformedForeignAndOtherApiTokensAreInactive() {
+        inactive(client, Tokens.expired(keys, api, client));
+        inactive(client, "not-a-token");
+        inactive(client, token.substring(0, token.length() - 4) + "AAAA");
+        String otherApi = fixtures.api("read");
+        Credentials other = fixtures.subscribe(otherApi);
+        // a token of another API, introspected at this API's endpoint
+        inactive(client, TokenClient.token(otherApi, other.clientId(), other.clientSecret(), null));
+        // a token signed by a key that is not ours
+        inactive(client, Tokens.claims(api, client).jws().type("at+jwt").sign(generateRsa().getPrivate()));
+    }
+
+    @Test
+    void onlyClientsOfThisApiMayIntrospect() {
+        String otherApi = fixtures.api("read");
+        Credentials stranger = fixtures.subscribe(otherApi);
+        introspect(stranger, token).statusCode(401).body("error", equalTo("invalid_client"));
+        given().contentType("application/x-www-form-urlencoded").formParam("token", token)
+                .post(path("introspect")).then().statusCode(401).body("error", equalTo("invalid_client"));
+        given().auth().preemptive().basic(client.clientId(), client.clientSecret())
+                .contentType("application/x-www-form-urlencoded").post(path("introspect")).then()
+                .statusCode(400).body("error", equalTo("invalid_request"));
+        given().get(path("introspect")).then().statusCode(405).header("Allow", "POST");
+    }
+
+    // ---- revocation ----
+
+    @Test
+    void ownerRevokesAndTheTokenIsRefusedEverywhere() {
+        given().header("Authorization", "Bearer " + token).get("/" + api + "/x").then().statusCode(200);
+        revoke(client, token).statusCode(200).header("Cache-Control", "no-store");
+        inactive(client, token);
+        given().header("Authorization", "Bearer " + token).get("/" + api + "/x").then()
+                .statusCode(401).body("error_description", equalTo("The access token has been revoked"));
+        // revoking again, or revoking garbage, is still 200 (RFC 7009 section 2.2)
+        revoke(client, token).statusCode(200);
+        revoke(client, "garbage").statusCode(200);
+        // a new token works
+        String fresh = TokenClient.token(api, client.clientId(), client.clientSecret(), "read");
+        given().header("Authorization", "Bearer " + fresh).get("/" + api + "/x").then().statusCode(200);
+    }
+
+    @Test
+    void anotherClientCannotRevoke() {
+        Credentials other = fixtures.subscribe(api);
+        revoke(other, token).statusCode(400).body("error", equalTo("unauthorized_client"));
+        given().header("Authorization", "Bearer " + token).get("/" + api + "/x").then().statusCode(200);
+        revoke(new Credentials(client.subscriptionId(), true, client.clientId(), "wrong"), token).statusCode(401);
+        given().header("Authorization", "Bearer " + token).get("/" + api + "/x").then().statusCode(200);
+    }
+
+    @Test
+    void aRevocationWrittenByAnotherReplicaIsSeenWithinOneSecond() throws Exception {
+        given().header("Authorization", "Bearer " + token).get("/" + api + "/x").then().statusCode(200);
+        String jti = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("insert into revoked_token (jti, client_id, expires_at) values (?, ?, ?)")) {
+            // straight into the shared table, as another replica's revocation endpoint would
+            s.setString(1, jti);
+            s.setString(2, client.clientId());
+            s.setObject(3, java.time.OffsetDateTime.now().plusHours(1));
+            s.executeUpdate();
+        }
+        long start = System.nanoTime();
+        int status = 200;
+        while (status == 200 && System.nanoTime() - start < 3_000_000_000L) {
+            status = given().header("Authorization", "Bearer " + token).get("/" + api + "/x").statusCode();
+            Thread.sleep(25);
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(401, status);
+        assertTrue(millis < 1000, "seen after " + millis + " ms");
+        inactive(client, token);
+    }
+
+    static java.security.KeyPair generateRsa() {
+        try {
+            var generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

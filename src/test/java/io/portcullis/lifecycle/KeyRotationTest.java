@@ -1,0 +1,133 @@
+package io.portcullis.lifecycle;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.portcullis.keys.SigningKeys;
+import io.portcullis.registry.RegistryService;
+import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.support.Fixtures;
+import io.portcullis.support.TestUpstream;
+import io.portcullis.support.TokenClient;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A full key rotation (CONTRACT section 4): tokens signed before, during and after it all verify at
+ * the gateway and with the keys of /auth/jwks; the next key is published before it signs anything.
+ */
+@QuarkusTest
+class KeyRotationTest {
+    @Inject
+    Fixtures fixtures;
+
+    @Inject
+    RegistryService registry;
+
+    @Inject
+    SigningKeys keys;
+
+    static String kid(String token) throws Exception {
+        return SignedJWT.parse(token).getHeader().getKeyID();
+    }
+
+    static Set<String> publishedKids() throws Exception {
+        JWKSet set = JWKSet.parse(given().get("/auth/jwks").then().statusCode(200).extract().asString());
+        Set<String> kids = new java.util.HashSet<>();
+        set.getKeys().forEach(k -> kids.add(k.getKeyID()));
+        return kids;
+    }
+
+    static void verifiesWithPublishedKeys(String token) throws Exception {
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSTypeVerifier(new com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier<>(new com.nimbusds.jose.JOSEObjectType("at+jwt")));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
+                new ImmutableJWKSet<>(JWKSet.parse(given().get("/auth/jwks").then().extract().asString()))));
+        processor.process(token, null);
+    }
+
+    @Test
+    void tokensFromBeforeDuringAndAfterARotationAllVerify() throws Exception {
+        try (TestUpstream upstream = new TestUpstream()) {
+            fixtures.ensureBasics();
+            String api = Fixtures.uniqueId("rot");
+            registry.createApi(new RegistryService.ApiSpec(api, "Rotation", null, "/" + api, upstream.url("/"), null, null, null,
+                    null, List.of(Fixtures.AUTH_METHOD), List.of(), List.of(), List.of(Fixtures.PLAN), null));
+            Credentials client = fixtures.subscribe(api);
+
+            String before = TokenClient.token(api, client.clientId(), client.clientSecret(), null);
+            Set<String> publishedBefore = publishedKids();
+            assertTrue(publishedBefore.size() >= 2, "the next key is published ahead: " + publishedBefore);
+
+            Thread.sleep(1100); // portcullis.keys.publish-ahead is 1 s in tests
+            // tokens issued while the rotation happens
+            List<String> during = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean rotating = new AtomicBoolean(true);
+            Thread issuer = new Thread(() -> {
+                while (rotating.get()) {
+                    during.add(TokenClient.token(api, client.clientId(), client.clientSecret(), null));
+                }
+            });
+            issuer.start();
+            Thread.sleep(200);
+            String newKid = keys.rotate();
+            Thread.sleep(200);
+            rotating.set(false);
+            issuer.join();
+
+            String after = TokenClient.token(api, client.clientId(), client.clientSecret(), null);
+            assertNotEquals(kid(before), kid(after));
+            assertEquals(newKid, kid(after));
+            assertTrue(publishedBefore.contains(newKid), "the key that signs now was published before it signed anything");
+            assertTrue(during.stream().map(t -> {
+                try {
+                    return kid(t);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).distinct().count() >= 1);
+
+            Set<String> publishedAfter = publishedKids();
+            assertTrue(publishedAfter.contains(kid(before)), "the retired key stays published while its tokens live");
+            assertTrue(publishedAfter.contains(newKid));
+            // the old active key retired (still published), the next became active, a new next appeared
+            assertEquals(publishedBefore.size() + 1, publishedAfter.size(), publishedBefore + " then " + publishedAfter);
+
+            List<String> all = new ArrayList<>(during);
+            all.add(before);
+            all.add(after);
+            for (String token : all) {
+                verifiesWithPublishedKeys(token);
+                given().header("Authorization", "Bearer " + token).get("/" + api + "/x").then().statusCode(200);
+            }
+        }
+    }
+
+    @Test
+    void aNextKeyPublishedTooRecentlyCannotSignYet() throws Exception {
+        Thread.sleep(1100);
+        keys.rotate();
+        // the next key made by that rotation is brand new
+        IllegalStateException refused = assertThrows(IllegalStateException.class, keys::rotate);
+        assertTrue(refused.getMessage().contains("published for less than"), refused.getMessage());
+        assertFalse(publishedKids().isEmpty());
+    }
+}

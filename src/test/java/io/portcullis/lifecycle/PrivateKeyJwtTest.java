@@ -1,0 +1,183 @@
+package io.portcullis.lifecycle;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import io.portcullis.registry.RegistryService;
+import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.support.Fixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+/** private_key_jwt (RFC 7523 section 3, RFC 7521 section 4.2) as a third client authentication method. */
+@QuarkusTest
+class PrivateKeyJwtTest {
+    static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+    @Inject
+    Fixtures fixtures;
+
+    @Inject
+    RegistryService registry;
+
+    String api;
+    Credentials client;
+    RSAKey key;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        api = fixtures.api("read");
+        client = fixtures.subscribe(api);
+        key = new RSAKeyGenerator(2048).keyID("client-key-1").generate();
+        registry.setClientKeys(client.subscriptionId(), new JWKSet(key.toPublicJWK()).toString(), null);
+    }
+
+    String tokenEndpoint() {
+        return "http://localhost:8081/auth/" + Fixtures.AUTH_METHOD + "/api/" + api + "/token";
+    }
+
+    JWTClaimsSet.Builder claims(String audience) {
+        long now = System.currentTimeMillis();
+        return new JWTClaimsSet.Builder().issuer(client.clientId()).subject(client.clientId()).audience(audience)
+                .expirationTime(new Date(now + 60_000)).issueTime(new Date(now)).jwtID(UUID.randomUUID().toString());
+    }
+
+    String sign(JWTClaimsSet claims, RSAKey with) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(with.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
+        jwt.sign(new RSASSASigner(with));
+        return jwt.serialize();
+    }
+
+    ValidatableResponse token(String assertion) {
+        return given().contentType("application/x-www-form-urlencoded")
+                .formParam("grant_type", "client_credentials")
+                .formParam("client_assertion_type", JWT_BEARER)
+                .formParam("client_assertion", assertion)
+                .formParam("scope", "read")
+                .post(Fixtures.tokenPath(api)).then();
+    }
+
+    @Test
+    void goodAssertionGetsAToken() throws Exception {
+        token(sign(claims(tokenEndpoint()).build(), key)).statusCode(200).body("scope", equalTo("read"));
+        // the issuer identifier is an accepted audience too
+        token(sign(claims(tokenEndpoint().replace("/token", "")).build(), key)).statusCode(200);
+    }
+
+    @Test
+    void expiredAssertion() throws Exception {
+        long past = System.currentTimeMillis() - 600_000;
+        token(sign(claims(tokenEndpoint()).expirationTime(new Date(past)).issueTime(new Date(past - 60_000)).build(), key))
+                .statusCode(401).body("error", equalTo("invalid_client"));
+    }
+
+    @Test
+    void assertionValidForTooLong() throws Exception {
+        token(sign(claims(tokenEndpoint()).expirationTime(new Date(System.currentTimeMillis() + 3_600_000)).build(), key))
+                .statusCode(401).body("error", equalTo("invalid_client"));
+    }
+
+    @Test
+    void replayedAssertion() throws Exception {
+        String assertion = sign(claims(tokenEndpoint()).build(), key);
+        token(assertion).statusCode(200);
+        token(assertion).statusCode(401).body("error", equalTo("invalid_client"));
+    }
+
+    @Test
+    void wrongAudience() throws Exception {
+        token(sign(claims("https://somebody-else.example/token").build(), key)).statusCode(401).body("error", equalTo("invalid_client"));
+    }
+
+    @Test
+    void wrongKey() throws Exception {
+        RSAKey other = new RSAKeyGenerator(2048).keyID("client-key-1").generate();
+        token(sign(claims(tokenEndpoint()).build(), other)).statusCode(401).body("error", equalTo("invalid_client"));
+    }
+
+    @Test
+    void algNone() {
+        token(new PlainJWT(claims(tokenEndpoint()).build()).serialize()).statusCode(401).body("error", equalTo("invalid_client"));
+    }
+
+    @Test
+    void issuerAndSubjectMustBeTheClient() throws Exception {
+        token(sign(claims(tokenEndpoint()).issuer("someone-else").build(), key)).statusCode(401);
+        given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
+                .formParam("client_assertion_type", JWT_BEARER).formParam("client_id", "0123456789abcdef0123456789abcdef")
+                .formParam("client_assertion", sign(claims(tokenEndpoint()).build(), key))
+                .post(Fixtures.tokenPath(api)).then().statusCode(401);
+    }
+
+    @Test
+    void mixingMethodsOrAWrongAssertionTypeIsInvalidRequest() throws Exception {
+        given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
+                .formParam("client_assertion_type", "urn:other").formParam("client_assertion", "x")
+                .post(Fixtures.tokenPath(api)).then().statusCode(400).body("error", equalTo("invalid_request"));
+        given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
+                .formParam("client_id", client.clientId()).formParam("client_secret", client.clientSecret())
+                .formParam("client_assertion_type", JWT_BEARER).formParam("client_assertion", sign(claims(tokenEndpoint()).build(), key))
+                .post(Fixtures.tokenPath(api)).then().statusCode(400).body("error", equalTo("invalid_request"));
+    }
+
+    @Test
+    void keysPublishedAtAJwksUri() throws Exception {
+        ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] body = new JWKSet(ec.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        server.createContext("/jwks", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            registry.setClientKeys(client.subscriptionId(), null, "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("ec-1").build(), claims(tokenEndpoint()).build());
+            jwt.sign(new ECDSASigner(ec));
+            token(jwt.serialize()).statusCode(200);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void privateKeysAreNotAccepted() {
+        org.junit.jupiter.api.Assertions.assertThrows(io.portcullis.registry.RegistryException.class,
+                () -> registry.setClientKeys(client.subscriptionId(), new JWKSet(key).toString(false), null));
+    }
+
+    @Test
+    void metadataAdvertisesIt() {
+        given().get("/.well-known/oauth-authorization-server/auth/" + Fixtures.AUTH_METHOD + "/api/" + api).then()
+                .body("token_endpoint_auth_methods_supported", hasItem("private_key_jwt"))
+                .body("token_endpoint_auth_signing_alg_values_supported", hasItem("RS256"))
+                .body("introspection_endpoint", equalTo(tokenEndpoint().replace("/token", "/introspect")))
+                .body("revocation_endpoint", equalTo(tokenEndpoint().replace("/token", "/revoke")));
+    }
+}
