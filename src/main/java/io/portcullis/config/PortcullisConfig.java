@@ -30,6 +30,18 @@ public interface PortcullisConfig {
 
     Revocation revocation();
 
+    Admin admin();
+
+    /** The first admin client (CONTRACT section 6): from configuration only, e.g. a Kubernetes Secret. */
+    interface Admin {
+        Optional<String> clientId();
+
+        Optional<String> clientSecret();
+    }
+
+    /** A YAML or JSON file describing the registry, applied at start-up (see io.portcullis.admin.ConfigFile). */
+    Optional<String> configFile();
+
     Secrets secrets();
 
     interface Revocation {

@@ -23,6 +23,8 @@ public class RegistryService {
     public static final Pattern REQUEST_PATH = Pattern.compile("(/[A-Za-z0-9_~!$&'()*+,;=:@-][A-Za-z0-9._~!$&'()*+,;=:@-]*)+");
     /** Portcullis's own paths, which no API may shadow (CONTRACT section 5). */
     public static final List<String> RESERVED_PATHS = List.of("/auth", "/admin", "/portal", "/q", "/.well-known");
+    /** The API the admin REST API is, protected by Portcullis itself (CONTRACT section 6). */
+    public static final String BUILTIN_ADMIN_API = "admin";
 
     private final Registry registry;
 
@@ -73,10 +75,34 @@ public class RegistryService {
     }
 
     @Transactional
+    public AuthMethod updateAuthMethod(String id, String friendlyName, String description, boolean enabled) {
+        AuthMethod method = AuthMethod.<AuthMethod>findByIdOptional(id)
+                .orElseThrow(() -> RegistryException.notFound("auth method", id));
+        method.friendlyName = friendlyName == null || friendlyName.isBlank() ? id : friendlyName;
+        method.description = description;
+        method.enabled = enabled;
+        registry.changed();
+        return method;
+    }
+
+    @Transactional
     public void setAuthMethodEnabled(String id, boolean enabled) {
         AuthMethod method = AuthMethod.<AuthMethod>findByIdOptional(id)
                 .orElseThrow(() -> RegistryException.notFound("auth method", id));
         method.enabled = enabled;
+        registry.changed();
+    }
+
+    /** An auth method some API still accepts cannot go: its token endpoints would vanish under the clients. */
+    @Transactional
+    public void deleteAuthMethod(String id) {
+        AuthMethod method = AuthMethod.<AuthMethod>findByIdOptional(id)
+                .orElseThrow(() -> RegistryException.notFound("auth method", id));
+        long users = Api.count("select count(a) from Api a join a.authMethods m where m.id = ?1", id);
+        if (users > 0) {
+            throw RegistryException.conflict("id", "auth method '" + id + "' is accepted by " + users + " API(s)");
+        }
+        method.delete();
         registry.changed();
     }
 
@@ -86,17 +112,43 @@ public class RegistryService {
         if (Plan.findById(id) != null) {
             throw RegistryException.conflict("id", "plan '" + id + "' already exists");
         }
-        if (rateLimitPerMinute != null && rateLimitPerMinute <= 0) {
-            throw RegistryException.invalid("rateLimitPerMinute", "rateLimitPerMinute must be positive");
-        }
         Plan plan = new Plan();
         plan.id = id;
-        plan.name = name == null || name.isBlank() ? id : name;
-        plan.needsApproval = needsApproval;
-        plan.rateLimitPerMinute = rateLimitPerMinute;
+        applyPlan(plan, name, null, needsApproval, rateLimitPerMinute);
         plan.persist();
         registry.changed();
         return plan;
+    }
+
+    @Transactional
+    public Plan updatePlan(String id, String name, String description, boolean needsApproval, Integer rateLimitPerMinute) {
+        Plan plan = Plan.<Plan>findByIdOptional(id).orElseThrow(() -> RegistryException.notFound("plan", id));
+        applyPlan(plan, name, description, needsApproval, rateLimitPerMinute);
+        registry.changed();
+        return plan;
+    }
+
+    @Transactional
+    public void deletePlan(String id) {
+        Plan plan = Plan.<Plan>findByIdOptional(id).orElseThrow(() -> RegistryException.notFound("plan", id));
+        if (Subscription.count("plan.id", id) > 0) {
+            throw RegistryException.conflict("id", "plan '" + id + "' has subscriptions");
+        }
+        if (Api.count("select count(a) from Api a join a.plans p where p.id = ?1", id) > 0) {
+            throw RegistryException.conflict("id", "plan '" + id + "' is offered by an API");
+        }
+        plan.delete();
+        registry.changed();
+    }
+
+    private static void applyPlan(Plan plan, String name, String description, boolean needsApproval, Integer rateLimitPerMinute) {
+        if (rateLimitPerMinute != null && rateLimitPerMinute <= 0) {
+            throw RegistryException.invalid("rateLimitPerMinute", "rateLimitPerMinute must be positive");
+        }
+        plan.name = name == null || name.isBlank() ? plan.id : name;
+        plan.description = description;
+        plan.needsApproval = needsApproval;
+        plan.rateLimitPerMinute = rateLimitPerMinute;
     }
 
     @Transactional
@@ -105,82 +157,159 @@ public class RegistryService {
         if (Api.findById(spec.id()) != null) {
             throw RegistryException.conflict("id", "API '" + spec.id() + "' already exists");
         }
+        Api api = new Api();
+        api.id = spec.id();
+        applyApi(api, spec, BUILTIN_ADMIN_API.equals(spec.id()));
+        api.persist();
+        applyRoutes(api, spec.routes());
+        registry.changed();
+        return api;
+    }
+
+    /** Replaces the API's definition with the spec; what is equal is left untouched, so re-applying changes nothing. */
+    @Transactional
+    public Api updateApi(String id, ApiSpec spec) {
+        Api api = Api.<Api>findByIdOptional(id).orElseThrow(() -> RegistryException.notFound("API", id));
+        if (spec.id() != null && !spec.id().equals(id)) {
+            throw RegistryException.invalid("id", "the id of an API cannot change");
+        }
+        applyApi(api, spec, BUILTIN_ADMIN_API.equals(id));
+        applyRoutes(api, spec.routes());
+        registry.changed();
+        return api;
+    }
+
+    /** Deleting an API deletes its subscriptions (their tokens stop working at once). */
+    @Transactional
+    public void deleteApi(String id) {
+        if (BUILTIN_ADMIN_API.equals(id)) {
+            throw RegistryException.conflict("id", "the built-in admin API cannot be deleted");
+        }
+        Api api = Api.<Api>findByIdOptional(id).orElseThrow(() -> RegistryException.notFound("API", id));
+        Subscription.delete("api.id", id);
+        api.delete();
+        registry.changed();
+    }
+
+    private void applyApi(Api api, ApiSpec spec, boolean builtin) {
         require(REQUEST_PATH, spec.requestPath(), "requestPath");
-        for (String reserved : RESERVED_PATHS) {
-            if (spec.requestPath().equals(reserved) || spec.requestPath().startsWith(reserved + "/")) {
-                throw RegistryException.invalid("requestPath", "requestPath may not shadow Portcullis's own path " + reserved);
+        if (!builtin) {
+            for (String reserved : RESERVED_PATHS) {
+                if (spec.requestPath().equals(reserved) || spec.requestPath().startsWith(reserved + "/")) {
+                    throw RegistryException.invalid("requestPath", "requestPath may not shadow Portcullis's own path " + reserved);
+                }
             }
         }
-        for (Api other : Api.<Api>listAll()) {
+        for (Api other : Api.<Api>list("id <> ?1", api.id)) {
             if (overlaps(other.requestPath, spec.requestPath())) {
                 throw RegistryException.conflict("requestPath", "requestPath overlaps that of API '" + other.id + "'");
             }
         }
-        if (spec.upstreamUrl() == null || !spec.upstreamUrl().matches("https?://[^\\s]+")) {
-            throw RegistryException.invalid("upstreamUrl", "upstreamUrl must be an http or https URL");
+        if (spec.upstreamUrl() == null || !spec.upstreamUrl().matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
+            throw RegistryException.invalid("upstreamUrl", "upstreamUrl must be an http or https URL without query or fragment");
         }
-        Api api = new Api();
-        api.id = spec.id();
-        api.name = spec.name() == null || spec.name().isBlank() ? spec.id() : spec.name();
+        int lifetime = spec.tokenLifetimeSeconds() == null ? Api.DEFAULT_TOKEN_LIFETIME_SECONDS : spec.tokenLifetimeSeconds();
+        if (lifetime < 1 || lifetime > 86400) {
+            throw RegistryException.invalid("tokenLifetimeSeconds", "tokenLifetimeSeconds must be between 1 and 86400");
+        }
+        int timeout = spec.upstreamTimeoutSeconds() == null ? Api.DEFAULT_UPSTREAM_TIMEOUT_SECONDS : spec.upstreamTimeoutSeconds();
+        if (timeout < 1 || timeout > 3600) {
+            throw RegistryException.invalid("upstreamTimeoutSeconds", "upstreamTimeoutSeconds must be between 1 and 3600");
+        }
+        api.name = spec.name() == null || spec.name().isBlank() ? spec.id() == null ? api.id : spec.id() : spec.name();
         api.description = spec.description();
         api.requestPath = spec.requestPath();
         api.upstreamUrl = spec.upstreamUrl();
-        if (spec.tokenLifetimeSeconds() != null) {
-            if (spec.tokenLifetimeSeconds() < 1 || spec.tokenLifetimeSeconds() > 86400) {
-                throw RegistryException.invalid("tokenLifetimeSeconds", "tokenLifetimeSeconds must be between 1 and 86400");
-            }
-            api.tokenLifetimeSeconds = spec.tokenLifetimeSeconds();
-        }
-        if (spec.upstreamTimeoutSeconds() != null) {
-            if (spec.upstreamTimeoutSeconds() < 1 || spec.upstreamTimeoutSeconds() > 3600) {
-                throw RegistryException.invalid("upstreamTimeoutSeconds", "upstreamTimeoutSeconds must be between 1 and 3600");
-            }
-            api.upstreamTimeoutSeconds = spec.upstreamTimeoutSeconds();
-        }
+        api.tokenLifetimeSeconds = lifetime;
+        api.upstreamTimeoutSeconds = timeout;
         api.clientCredentialsEnabled = spec.clientCredentialsEnabled() == null || spec.clientCredentialsEnabled();
         api.hideCredentials = Boolean.TRUE.equals(spec.hideCredentials());
         api.deprecated = Boolean.TRUE.equals(spec.deprecated());
-        for (String methodId : nullToEmpty(spec.authMethods())) {
-            api.authMethods.add(AuthMethod.<AuthMethod>findByIdOptional(methodId)
-                    .orElseThrow(() -> RegistryException.invalid("authMethods", "auth method '" + methodId + "' does not exist")));
+
+        java.util.LinkedHashSet<String> methodIds = new java.util.LinkedHashSet<>(nullToEmpty(spec.authMethods()));
+        if (!methodIds.equals(api.authMethods.stream().map(m -> m.id).collect(java.util.stream.Collectors.toSet()))) {
+            api.authMethods.clear();
+            for (String methodId : methodIds) {
+                api.authMethods.add(AuthMethod.<AuthMethod>findByIdOptional(methodId)
+                        .orElseThrow(() -> RegistryException.invalid("authMethods", "auth method '" + methodId + "' does not exist")));
+            }
         }
-        for (String planId : nullToEmpty(spec.plans())) {
-            api.plans.add(Plan.<Plan>findByIdOptional(planId)
-                    .orElseThrow(() -> RegistryException.invalid("plans", "plan '" + planId + "' does not exist")));
+        java.util.LinkedHashSet<String> planIds = new java.util.LinkedHashSet<>(nullToEmpty(spec.plans()));
+        if (!planIds.equals(api.plans.stream().map(p -> p.id).collect(java.util.stream.Collectors.toSet()))) {
+            api.plans.clear();
+            for (String planId : planIds) {
+                api.plans.add(Plan.<Plan>findByIdOptional(planId)
+                        .orElseThrow(() -> RegistryException.invalid("plans", "plan '" + planId + "' does not exist")));
+            }
         }
+        List<ApiScope> scopes = new java.util.ArrayList<>();
         for (ScopeSpec scope : nullToEmpty(spec.scopes())) {
-            require(SCOPE_ID, scope.id(), "scopes");
-            if (api.scopes.stream().anyMatch(s -> s.scopeId.equals(scope.id()))) {
+            require(SCOPE_ID, scope == null ? null : scope.id(), "scopes");
+            if (scopes.stream().anyMatch(s -> s.scopeId.equals(scope.id()))) {
                 throw RegistryException.invalid("scopes", "scope '" + scope.id() + "' is listed twice");
             }
-            api.scopes.add(new ApiScope(scope.id(), scope.description()));
+            scopes.add(new ApiScope(scope.id(), scope.description()));
         }
-        api.persist();
-        for (RouteSpec routeSpec : nullToEmpty(spec.routes())) {
-            if (routeSpec.pathPrefix() == null || !routeSpec.pathPrefix().startsWith("/")) {
+        if (!sameScopes(api.scopes, scopes)) {
+            api.scopes.clear();
+            api.scopes.addAll(scopes);
+        }
+    }
+
+    private static boolean sameScopes(List<ApiScope> a, List<ApiScope> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).scopeId.equals(b.get(i).scopeId) || !java.util.Objects.equals(a.get(i).description, b.get(i).description)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void applyRoutes(Api api, List<RouteSpec> specs) {
+        List<String> wanted = new java.util.ArrayList<>();
+        for (RouteSpec routeSpec : nullToEmpty(specs)) {
+            if (routeSpec == null || routeSpec.pathPrefix() == null || !routeSpec.pathPrefix().startsWith("/")) {
                 throw RegistryException.invalid("routes", "a route's pathPrefix must start with /");
             }
+            for (String method : nullToEmpty(routeSpec.methods())) {
+                if (method == null || !method.matches("[A-Z]{1,16}")) {
+                    throw RegistryException.invalid("routes", "'" + method + "' is not an HTTP method");
+                }
+            }
+            for (String scope : nullToEmpty(routeSpec.scopes())) {
+                if (api.scopes.stream().noneMatch(s -> s.scopeId.equals(scope))) {
+                    throw RegistryException.invalid("routes", "route scope '" + scope + "' is not a scope of the API");
+                }
+            }
+            wanted.add(routeKey(routeSpec.pathPrefix(), nullToEmpty(routeSpec.methods()), nullToEmpty(routeSpec.scopes())));
+        }
+        List<String> current = api.routes.stream().map(r -> routeKey(r.pathPrefix,
+                r.methods == null ? List.of() : List.of(r.methods.split(",")),
+                r.scopes.stream().map(s -> s.scopeId).sorted().toList())).sorted().toList();
+        if (current.equals(wanted.stream().sorted().toList())) {
+            return;
+        }
+        api.routes.clear();
+        Api.getEntityManager().flush();
+        for (RouteSpec routeSpec : nullToEmpty(specs)) {
             ApiRoute route = new ApiRoute();
             route.api = api;
             route.pathPrefix = routeSpec.pathPrefix();
             List<String> methods = nullToEmpty(routeSpec.methods());
-            for (String method : methods) {
-                if (!method.matches("[A-Z]{1,16}")) {
-                    throw RegistryException.invalid("routes", "'" + method + "' is not an HTTP method");
-                }
-            }
             route.methods = methods.isEmpty() ? null : String.join(",", methods);
             for (String scope : nullToEmpty(routeSpec.scopes())) {
-                if (!api.scopes.stream().anyMatch(s -> s.scopeId.equals(scope))) {
-                    throw RegistryException.invalid("routes", "route scope '" + scope + "' is not a scope of the API");
-                }
                 route.scopes.add(new ScopeRef(api.id, scope));
             }
             api.routes.add(route);
             route.persist();
         }
-        registry.changed();
-        return api;
+    }
+
+    private static String routeKey(String prefix, List<String> methods, List<String> scopes) {
+        return prefix + " " + methods.stream().sorted().toList() + " " + scopes.stream().sorted().toList();
     }
 
     @Transactional
@@ -196,6 +325,31 @@ public class RegistryService {
         app.persist();
         registry.changed();
         return app;
+    }
+
+    @Transactional
+    public Application updateApplication(String id, String name, String description, ClientType clientType) {
+        Application app = Application.<Application>findByIdOptional(id)
+                .orElseThrow(() -> RegistryException.notFound("application", id));
+        ClientType type = clientType == null ? app.clientType : clientType;
+        if (type != app.clientType && Subscription.count("application.id", id) > 0) {
+            throw RegistryException.conflict("clientType", "the client type of an application with subscriptions cannot change");
+        }
+        app.name = name == null || name.isBlank() ? id : name;
+        app.description = description;
+        app.clientType = type;
+        registry.changed();
+        return app;
+    }
+
+    /** Deleting an application deletes its subscriptions; their tokens stop at the gateway. */
+    @Transactional
+    public void deleteApplication(String id) {
+        Application app = Application.<Application>findByIdOptional(id)
+                .orElseThrow(() -> RegistryException.notFound("application", id));
+        Subscription.delete("application.id", id);
+        app.delete();
+        registry.changed();
     }
 
     /** Subscribes; approves at once unless the plan needs approval. */
@@ -231,6 +385,32 @@ public class RegistryService {
         sub.persist();
         registry.changed();
         return new Credentials(sub.id, sub.approved, sub.clientId, secret);
+    }
+
+    /** Changes a subscription's terms; its credentials stay. */
+    @Transactional
+    public Subscription updateSubscription(UUID subscriptionId, String planId, boolean trusted, ScopeMode mode, List<String> allowedScopes) {
+        Subscription sub = Subscription.<Subscription>findByIdOptional(subscriptionId)
+                .orElseThrow(() -> RegistryException.notFound("subscription", String.valueOf(subscriptionId)));
+        if (planId != null && !planId.equals(sub.plan.id)) {
+            sub.plan = sub.api.plans.stream().filter(p -> p.id.equals(planId)).findFirst()
+                    .orElseThrow(() -> RegistryException.invalid("planId", "API '" + sub.api.id + "' does not offer plan '" + planId + "'"));
+        }
+        sub.trusted = trusted;
+        sub.allowedScopesMode = mode == null ? ScopeMode.ALL : mode;
+        java.util.Set<ScopeRef> wanted = new java.util.LinkedHashSet<>();
+        for (String scope : nullToEmpty(allowedScopes)) {
+            if (sub.api.scopes.stream().noneMatch(s -> s.scopeId.equals(scope))) {
+                throw RegistryException.invalid("allowedScopes", "scope '" + scope + "' is not a scope of API '" + sub.api.id + "'");
+            }
+            wanted.add(new ScopeRef(sub.api.id, scope));
+        }
+        if (!wanted.equals(new java.util.HashSet<>(sub.allowedScopes))) {
+            sub.allowedScopes.clear();
+            sub.allowedScopes.addAll(wanted);
+        }
+        registry.changed();
+        return sub;
     }
 
     /** Approves a pending subscription and issues its credentials, returned this once. */
@@ -333,6 +513,22 @@ public class RegistryService {
                 .orElseThrow(() -> RegistryException.notFound("subscription", String.valueOf(subscriptionId)));
         sub.clientId = clientId;
         sub.clientSecretHash = clientSecret == null ? null : ClientSecrets.hash(clientSecret);
+        registry.changed();
+    }
+
+    /** Sets credentials from a stored hash (the declarative file never holds a secret itself). */
+    @Transactional
+    public void setCredentialHash(UUID subscriptionId, String clientId, String clientSecretHash) {
+        Subscription sub = Subscription.<Subscription>findByIdOptional(subscriptionId)
+                .orElseThrow(() -> RegistryException.notFound("subscription", String.valueOf(subscriptionId)));
+        if (!ClientSecrets.isHash(clientSecretHash)) {
+            throw RegistryException.invalid("clientSecretHash", "not a secret hash");
+        }
+        if (Subscription.count("clientId = ?1 and id <> ?2", clientId, subscriptionId) > 0) {
+            throw RegistryException.conflict("clientId", "client id '" + clientId + "' is taken");
+        }
+        sub.clientId = clientId;
+        sub.clientSecretHash = clientSecretHash;
         registry.changed();
     }
 

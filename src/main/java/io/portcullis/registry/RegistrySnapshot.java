@@ -11,7 +11,9 @@ public record RegistrySnapshot(Map<String, AuthMethodView> authMethods, Map<Stri
     public static final RegistrySnapshot EMPTY = new RegistrySnapshot(Map.of(), Map.of(), Map.of(), List.of());
 
     public static RegistrySnapshot of(Map<String, AuthMethodView> authMethods, Map<String, PlanView> plans, Map<String, ApiView> apis) {
+        // the built-in admin API is served by Portcullis itself, never proxied
         List<ApiView> byPath = apis.values().stream()
+                .filter(a -> !RegistryService.BUILTIN_ADMIN_API.equals(a.id()))
                 .sorted(Comparator.comparingInt((ApiView a) -> a.requestPath().length()).reversed())
                 .toList();
         return new RegistrySnapshot(Map.copyOf(authMethods), Map.copyOf(plans), Map.copyOf(apis), byPath);

@@ -12,7 +12,8 @@ import java.util.Map;
 /** A digest of every table's rows, to prove that a refused request changed nothing. */
 public final class DatabaseSnapshot {
     private static final List<String> TABLES = List.of("auth_method", "api", "api_auth_method", "api_scope", "api_route",
-            "api_route_scope", "plan", "api_plan", "application", "subscription", "subscription_scope", "signing_key");
+            "api_route_scope", "plan", "api_plan", "application", "subscription", "subscription_scope", "signing_key",
+            "registry_version");
 
     private DatabaseSnapshot() {
     }

@@ -1,0 +1,128 @@
+package io.portcullis.admin;
+
+import io.portcullis.admin.AdminModels.ClientKeys;
+import io.portcullis.admin.AdminModels.Page;
+import io.portcullis.admin.AdminModels.SecretRotation;
+import io.portcullis.admin.AdminModels.SubscriptionChange;
+import io.portcullis.admin.AdminModels.SubscriptionDoc;
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.registry.RegistryException;
+import io.portcullis.registry.RegistryService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Subscriptions: the credentials of an application at one API. Creating one on a plan that needs
+ * no approval, approving one, and rotating a secret are the only answers that carry a secret.
+ */
+@Path("/admin/v1/subscriptions")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Subscriptions")
+@SecurityRequirement(name = "admin")
+public class SubscriptionsResource {
+    private final RegistryService registry;
+    private final AdminQueries queries;
+    private final PortcullisConfig config;
+
+    public SubscriptionsResource(RegistryService registry, AdminQueries queries, PortcullisConfig config) {
+        this.registry = registry;
+        this.queries = queries;
+        this.config = config;
+    }
+
+    @GET
+    @Operation(summary = "List subscriptions, optionally of one application or one API")
+    public Page<SubscriptionDoc> list(@QueryParam("applicationId") String applicationId, @QueryParam("apiId") String apiId,
+                                      @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+        return queries.subscriptions(applicationId, apiId, page, size);
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "Read a subscription (never its secret)")
+    public SubscriptionDoc get(@PathParam("id") UUID id) {
+        return queries.subscription(id, null);
+    }
+
+    @POST
+    @Operation(summary = "Subscribe an application to an API; approved at once unless the plan needs approval")
+    public Response create(SubscriptionChange change) {
+        RegistryResources.body(change);
+        var credentials = registry.subscribe(new RegistryService.SubscriptionSpec(change.applicationId(), change.apiId(),
+                change.planId(), Boolean.TRUE.equals(change.trusted()), change.allowedScopesMode(), change.allowedScopes()));
+        return Response.created(URI.create("/admin/v1/subscriptions/" + credentials.subscriptionId()))
+                .header("Cache-Control", "no-store")
+                .entity(queries.subscription(credentials.subscriptionId(), credentials.clientSecret())).build();
+    }
+
+    @PUT
+    @Path("{id}")
+    @Operation(summary = "Change a subscription's plan, trust and scopes")
+    public SubscriptionDoc update(@PathParam("id") UUID id, SubscriptionChange change) {
+        RegistryResources.body(change);
+        registry.updateSubscription(id, change.planId(), Boolean.TRUE.equals(change.trusted()), change.allowedScopesMode(),
+                change.allowedScopes());
+        return queries.subscription(id, null);
+    }
+
+    @POST
+    @Path("{id}/approve")
+    @Operation(summary = "Approve a pending subscription; issues its credentials")
+    public Response approve(@PathParam("id") UUID id) {
+        var credentials = registry.approve(id);
+        return Response.ok(queries.subscription(id, credentials.clientSecret())).header("Cache-Control", "no-store").build();
+    }
+
+    @POST
+    @Path("{id}/rotate-secret")
+    @Operation(summary = "Issue a new secret; the old one keeps working for the grace period (default 24 h)")
+    public Response rotateSecret(@PathParam("id") UUID id, SecretRotation rotation) {
+        Duration grace = rotation == null || rotation.gracePeriodSeconds() == null
+                ? config.secrets().rotationGrace() : Duration.ofSeconds(rotation.gracePeriodSeconds());
+        var credentials = registry.rotateSecret(id, grace);
+        return Response.ok(queries.subscription(id, credentials.clientSecret())).header("Cache-Control", "no-store").build();
+    }
+
+    @PUT
+    @Path("{id}/keys")
+    @Operation(summary = "Register the public keys (a JWK set, or its URL) for private_key_jwt")
+    public SubscriptionDoc keys(@PathParam("id") UUID id, ClientKeys keys) {
+        RegistryResources.body(keys);
+        String jwks = null;
+        if (keys.jwks() != null) {
+            try {
+                jwks = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(keys.jwks());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw RegistryException.invalid("jwks", "jwks is not a JWK set");
+            }
+        }
+        registry.setClientKeys(id, jwks, keys.jwksUri());
+        return queries.subscription(id, null);
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a subscription; its tokens stop working at the gateway")
+    public Response delete(@PathParam("id") UUID id) {
+        registry.deleteSubscription(id);
+        return Response.noContent().build();
+    }
+}

@@ -1,0 +1,83 @@
+package io.portcullis.portal;
+
+import io.portcullis.config.PortcullisConfig;
+import io.portcullis.registry.ApiView;
+import io.portcullis.registry.Registry;
+import io.portcullis.registry.RegistrySnapshot;
+import io.portcullis.token.AccessTokenIssuer;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The API portal (CONTRACT section 6): plain HTML pages, readable without JavaScript. The list of
+ * APIs, and a page per API with its token endpoints at the top, its endpoint, scopes and curl
+ * examples. The views are computed by {@link ApiPage}; the templates only print (and escape) them.
+ */
+@Path("/portal")
+@Produces(MediaType.TEXT_HTML)
+public class PortalResource {
+    /** Scripts and styles are inline and nothing is loaded from elsewhere. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+            + "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final String HTML = MediaType.TEXT_HTML + ";charset=UTF-8";
+
+    @CheckedTemplate
+    public static class Templates {
+        public static native TemplateInstance index(List<ApiPage.Summary> apis, String portalUrl);
+
+        public static native TemplateInstance api(ApiPage page);
+
+        public static native TemplateInstance missing(String apiId, String portalUrl);
+    }
+
+    private final Registry registry;
+    private final PortcullisConfig config;
+    private final AccessTokenIssuer issuer;
+
+    public PortalResource(Registry registry, PortcullisConfig config, AccessTokenIssuer issuer) {
+        this.registry = registry;
+        this.config = config;
+        this.issuer = issuer;
+    }
+
+    @GET
+    public Response index() {
+        RegistrySnapshot snapshot = registry.snapshot();
+        List<ApiPage.Summary> apis = snapshot.apis().values().stream()
+                .filter(api -> ApiPage.listed(api, snapshot.authMethods()))
+                .sorted(Comparator.comparing(ApiView::name, String.CASE_INSENSITIVE_ORDER).thenComparing(ApiView::id))
+                .map(api -> ApiPage.summary(api, config))
+                .toList();
+        return page(Response.ok(), Templates.index(apis, ApiPage.indexUrl(config)));
+    }
+
+    @GET
+    @Path("apis/{apiId}")
+    public Response api(@PathParam("apiId") String apiId) {
+        RegistrySnapshot snapshot = registry.snapshot();
+        ApiView api = snapshot.apis().get(apiId);
+        if (api == null) {
+            return page(Response.status(Response.Status.NOT_FOUND), Templates.missing(apiId, ApiPage.indexUrl(config)));
+        }
+        return page(Response.ok(), Templates.api(ApiPage.of(api, snapshot.authMethods().values(), config, issuer)));
+    }
+
+    private static Response page(Response.ResponseBuilder response, TemplateInstance html) {
+        return response.entity(html)
+                .type(HTML)
+                .header("Cache-Control", "no-cache")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                .build();
+    }
+}
