@@ -20,6 +20,8 @@ import java.util.Map;
  * @param scopes         in the API's order
  * @param routes         the routes that require scopes
  */
+@io.quarkus.runtime.annotations.RegisterForReflection(targets = {ApiPage.class, ApiPage.TokenEndpoint.class,
+        ApiPage.Scope.class, ApiPage.Route.class, ApiPage.Summary.class})
 public record ApiPage(
         String id,
         String name,
@@ -99,7 +101,8 @@ public record ApiPage(
 
     /** Whether the portal lists the API: not deprecated, and at least one enabled auth method issues tokens for it. */
     public static boolean listed(ApiView api, Map<String, AuthMethodView> authMethods) {
-        return !api.deprecated() && api.authMethodIds().stream()
+        // the built-in admin API is for operators, not for visitors
+        return !api.deprecated() && !io.portcullis.registry.RegistryService.BUILTIN_ADMIN_API.equals(api.id()) && api.authMethodIds().stream()
                 .map(authMethods::get)
                 .anyMatch(m -> m != null && m.enabled());
     }

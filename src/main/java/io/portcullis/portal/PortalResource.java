@@ -5,8 +5,6 @@ import io.portcullis.registry.ApiView;
 import io.portcullis.registry.Registry;
 import io.portcullis.registry.RegistrySnapshot;
 import io.portcullis.token.AccessTokenIssuer;
-import io.quarkus.qute.CheckedTemplate;
-import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The API portal (CONTRACT section 6): plain HTML pages, readable without JavaScript. The list of
@@ -30,23 +29,16 @@ public class PortalResource {
             + "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final String HTML = MediaType.TEXT_HTML + ";charset=UTF-8";
 
-    @CheckedTemplate
-    public static class Templates {
-        public static native TemplateInstance index(List<ApiPage.Summary> apis, String portalUrl);
-
-        public static native TemplateInstance api(ApiPage page);
-
-        public static native TemplateInstance missing(String apiId, String portalUrl);
-    }
-
     private final Registry registry;
     private final PortcullisConfig config;
     private final AccessTokenIssuer issuer;
+    private final PortalTemplates templates;
 
-    public PortalResource(Registry registry, PortcullisConfig config, AccessTokenIssuer issuer) {
+    public PortalResource(Registry registry, PortcullisConfig config, AccessTokenIssuer issuer, PortalTemplates templates) {
         this.registry = registry;
         this.config = config;
         this.issuer = issuer;
+        this.templates = templates;
     }
 
     @GET
@@ -57,7 +49,7 @@ public class PortalResource {
                 .sorted(Comparator.comparing(ApiView::name, String.CASE_INSENSITIVE_ORDER).thenComparing(ApiView::id))
                 .map(api -> ApiPage.summary(api, config))
                 .toList();
-        return page(Response.ok(), Templates.index(apis, ApiPage.indexUrl(config)));
+        return page(Response.ok(), templates.render("PortalResource/index", Map.of("apis", apis, "portalUrl", ApiPage.indexUrl(config))));
     }
 
     @GET
@@ -66,12 +58,14 @@ public class PortalResource {
         RegistrySnapshot snapshot = registry.snapshot();
         ApiView api = snapshot.apis().get(apiId);
         if (api == null) {
-            return page(Response.status(Response.Status.NOT_FOUND), Templates.missing(apiId, ApiPage.indexUrl(config)));
+            return page(Response.status(Response.Status.NOT_FOUND),
+                    templates.render("PortalResource/missing", Map.of("apiId", apiId, "portalUrl", ApiPage.indexUrl(config))));
         }
-        return page(Response.ok(), Templates.api(ApiPage.of(api, snapshot.authMethods().values(), config, issuer)));
+        return page(Response.ok(), templates.render("PortalResource/api",
+                Map.of("page", ApiPage.of(api, snapshot.authMethods().values(), config, issuer))));
     }
 
-    private static Response page(Response.ResponseBuilder response, TemplateInstance html) {
+    private static Response page(Response.ResponseBuilder response, String html) {
         return response.entity(html)
                 .type(HTML)
                 .header("Cache-Control", "no-cache")
