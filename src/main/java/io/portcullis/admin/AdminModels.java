@@ -106,6 +106,12 @@ public final class AdminModels {
     public record ClientKeys(Object jwks, String jwksUri) {
     }
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AuditDoc(long id, Instant occurredAt, String kind, String actor, String action, String target, String outcome,
+                           String error, String apiId, String authMethodId, String scopesRequested, String scopesGranted,
+                           String remoteAddress, String requestId, String before, String after) {
+    }
+
     public record KeyDoc(String kid, String alg, String status, Instant createdAt, Instant activatedAt, Instant retiredAt,
                          Instant publishUntil) {
     }

@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -86,6 +87,51 @@ public class AdminQueries {
         return SigningKey.<SigningKey>listAll(Sort.by("createdAt").descending()).stream()
                 .map(k -> new KeyDoc(k.kid, k.alg, k.status, k.createdAt, k.activatedAt, k.retiredAt, k.publishUntil))
                 .toList();
+    }
+
+    /** The audit trail, newest first, filtered by any of kind, actor, API, outcome and a time range. */
+    @SuppressWarnings("unchecked")
+    public Page<AdminModels.AuditDoc> audit(String kind, String actor, String apiId, String outcome, java.time.Instant from,
+                                            java.time.Instant to, int page, int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw RegistryException.invalid(size < 1 || size > MAX_PAGE_SIZE ? "size" : "page", "page must be 0 or more, size 1 to " + MAX_PAGE_SIZE);
+        }
+        StringBuilder where = new StringBuilder(" where 1 = 1");
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (kind != null) { where.append(" and kind = :kind"); params.put("kind", kind); }
+        if (actor != null) { where.append(" and actor = :actor"); params.put("actor", actor); }
+        if (apiId != null) { where.append(" and api_id = :api"); params.put("api", apiId); }
+        if (outcome != null) { where.append(" and outcome = :outcome"); params.put("outcome", outcome); }
+        if (from != null) { where.append(" and occurred_at >= :from"); params.put("from", from); }
+        if (to != null) { where.append(" and occurred_at < :to"); params.put("to", to); }
+        var em = Api.getEntityManager();
+        var select = em.createNativeQuery("select id, occurred_at, kind, actor, action, target, outcome, error, api_id, auth_method_id, "
+                + "scopes_requested, scopes_granted, remote_address, request_id, before_doc, after_doc from audit_event" + where
+                + " order by occurred_at desc, id desc");
+        var count = em.createNativeQuery("select count(*) from audit_event" + where);
+        params.forEach((k, v) -> {
+            select.setParameter(k, v);
+            count.setParameter(k, v);
+        });
+        List<Object[]> rows = select.setFirstResult(page * size).setMaxResults(size).getResultList();
+        List<AdminModels.AuditDoc> docs = rows.stream().map(r -> new AdminModels.AuditDoc(((Number) r[0]).longValue(),
+                toInstant(r[1]), (String) r[2], (String) r[3], (String) r[4], (String) r[5], (String) r[6], (String) r[7],
+                (String) r[8], (String) r[9], (String) r[10], (String) r[11], (String) r[12], (String) r[13], (String) r[14],
+                (String) r[15])).toList();
+        return new Page<>(docs, page, size, ((Number) count.getSingleResult()).longValue());
+    }
+
+    private static java.time.Instant toInstant(Object value) {
+        if (value instanceof java.time.Instant i) {
+            return i;
+        }
+        if (value instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        return java.time.Instant.parse(value.toString());
     }
 
     @SuppressWarnings("unchecked")

@@ -23,8 +23,10 @@ import java.util.Map;
 public class KeysResource {
     private final SigningKeys keys;
     private final AdminQueries queries;
+    private final AdminAudit audit;
 
-    public KeysResource(SigningKeys keys, AdminQueries queries) {
+    public KeysResource(SigningKeys keys, AdminQueries queries, AdminAudit audit) {
+        this.audit = audit;
         this.keys = keys;
         this.queries = queries;
     }
@@ -40,7 +42,7 @@ public class KeysResource {
     @Operation(summary = "Rotate: the next key (published ahead) starts signing; the active key retires")
     public Map<String, String> rotate() {
         try {
-            return Map.of("activeKid", keys.rotate());
+            return audit.change("rotate signing keys", "keys", queries::keys, () -> Map.of("activeKid", keys.rotate()), queries::keys);
         } catch (IllegalStateException e) {
             throw RegistryException.conflict(null, e.getMessage());
         }

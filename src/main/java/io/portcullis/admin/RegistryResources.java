@@ -48,10 +48,12 @@ public final class RegistryResources {
     public static class AuthMethods {
         private final RegistryService registry;
         private final AdminQueries queries;
+        private final AdminAudit audit;
 
-        public AuthMethods(RegistryService registry, AdminQueries queries) {
+        public AuthMethods(RegistryService registry, AdminQueries queries, AdminAudit audit) {
             this.registry = registry;
             this.queries = queries;
+            this.audit = audit;
         }
 
         @GET
@@ -71,10 +73,10 @@ public final class RegistryResources {
         @Operation(summary = "Create an auth method")
         public Response create(AuthMethodDoc doc) {
             body(doc);
-            registry.createAuthMethod(doc.id(), doc.friendlyName(), doc.enabled() == null || doc.enabled());
-            if (doc.description() != null) {
-                registry.updateAuthMethod(doc.id(), doc.friendlyName(), doc.description(), doc.enabled() == null || doc.enabled());
-            }
+            audit.change("create auth-method", doc.id(), null, () -> {
+                registry.createAuthMethod(doc.id(), doc.friendlyName(), doc.enabled() == null || doc.enabled());
+                return registry.updateAuthMethod(doc.id(), doc.friendlyName(), doc.description(), doc.enabled() == null || doc.enabled());
+            }, () -> queries.authMethod(doc.id()));
             return Response.created(URI.create("/admin/v1/auth-methods/" + doc.id())).entity(queries.authMethod(doc.id())).build();
         }
 
@@ -83,15 +85,20 @@ public final class RegistryResources {
         @Operation(summary = "Replace an auth method")
         public AuthMethodDoc update(@PathParam("id") String id, AuthMethodDoc doc) {
             body(doc);
-            registry.updateAuthMethod(id, doc.friendlyName(), doc.description(), doc.enabled() == null || doc.enabled());
-            return queries.authMethod(id);
+            return audit.change("update auth-method", id, () -> queries.authMethod(id), () -> {
+                registry.updateAuthMethod(id, doc.friendlyName(), doc.description(), doc.enabled() == null || doc.enabled());
+                return queries.authMethod(id);
+            }, () -> queries.authMethod(id));
         }
 
         @DELETE
         @Path("{id}")
         @Operation(summary = "Delete an auth method no API accepts")
         public Response delete(@PathParam("id") String id) {
-            registry.deleteAuthMethod(id);
+            audit.change("delete auth-method", id, () -> queries.authMethod(id), () -> {
+                registry.deleteAuthMethod(id);
+                return null;
+            }, null);
             return Response.noContent().build();
         }
     }
@@ -104,10 +111,12 @@ public final class RegistryResources {
     public static class Plans {
         private final RegistryService registry;
         private final AdminQueries queries;
+        private final AdminAudit audit;
 
-        public Plans(RegistryService registry, AdminQueries queries) {
+        public Plans(RegistryService registry, AdminQueries queries, AdminAudit audit) {
             this.registry = registry;
             this.queries = queries;
+            this.audit = audit;
         }
 
         @GET
@@ -127,8 +136,10 @@ public final class RegistryResources {
         @Operation(summary = "Create a plan")
         public Response create(PlanDoc doc) {
             body(doc);
-            registry.createPlan(doc.id(), doc.name(), Boolean.TRUE.equals(doc.needsApproval()), doc.rateLimitPerMinute());
-            registry.updatePlan(doc.id(), doc.name(), doc.description(), Boolean.TRUE.equals(doc.needsApproval()), doc.rateLimitPerMinute());
+            audit.change("create plan", doc.id(), null, () -> {
+                registry.createPlan(doc.id(), doc.name(), Boolean.TRUE.equals(doc.needsApproval()), doc.rateLimitPerMinute());
+                return registry.updatePlan(doc.id(), doc.name(), doc.description(), Boolean.TRUE.equals(doc.needsApproval()), doc.rateLimitPerMinute());
+            }, () -> queries.plan(doc.id()));
             return Response.created(URI.create("/admin/v1/plans/" + doc.id())).entity(queries.plan(doc.id())).build();
         }
 
@@ -137,15 +148,20 @@ public final class RegistryResources {
         @Operation(summary = "Replace a plan")
         public PlanDoc update(@PathParam("id") String id, PlanDoc doc) {
             body(doc);
-            registry.updatePlan(id, doc.name(), doc.description(), Boolean.TRUE.equals(doc.needsApproval()), doc.rateLimitPerMinute());
-            return queries.plan(id);
+            return audit.change("update plan", id, () -> queries.plan(id), () -> {
+                registry.updatePlan(id, doc.name(), doc.description(), Boolean.TRUE.equals(doc.needsApproval()), doc.rateLimitPerMinute());
+                return queries.plan(id);
+            }, () -> queries.plan(id));
         }
 
         @DELETE
         @Path("{id}")
         @Operation(summary = "Delete a plan nothing uses")
         public Response delete(@PathParam("id") String id) {
-            registry.deletePlan(id);
+            audit.change("delete plan", id, () -> queries.plan(id), () -> {
+                registry.deletePlan(id);
+                return null;
+            }, null);
             return Response.noContent().build();
         }
     }
@@ -158,10 +174,12 @@ public final class RegistryResources {
     public static class Apis {
         private final RegistryService registry;
         private final AdminQueries queries;
+        private final AdminAudit audit;
 
-        public Apis(RegistryService registry, AdminQueries queries) {
+        public Apis(RegistryService registry, AdminQueries queries, AdminAudit audit) {
             this.registry = registry;
             this.queries = queries;
+            this.audit = audit;
         }
 
         @GET
@@ -180,7 +198,8 @@ public final class RegistryResources {
         @POST
         @Operation(summary = "Create an API")
         public Response create(ApiDoc doc) {
-            registry.createApi(body(doc).spec());
+            body(doc);
+            audit.change("create api", doc.id(), null, () -> registry.createApi(doc.spec()), () -> queries.api(doc.id()));
             return Response.created(URI.create("/admin/v1/apis/" + doc.id())).entity(queries.api(doc.id())).build();
         }
 
@@ -188,15 +207,21 @@ public final class RegistryResources {
         @Path("{id}")
         @Operation(summary = "Replace an API's definition (scopes and routes included)")
         public ApiDoc update(@PathParam("id") String id, ApiDoc doc) {
-            registry.updateApi(id, body(doc).spec());
-            return queries.api(id);
+            body(doc);
+            return audit.change("update api", id, () -> queries.api(id), () -> {
+                registry.updateApi(id, doc.spec());
+                return queries.api(id);
+            }, () -> queries.api(id));
         }
 
         @DELETE
         @Path("{id}")
         @Operation(summary = "Delete an API and its subscriptions")
         public Response delete(@PathParam("id") String id) {
-            registry.deleteApi(id);
+            audit.change("delete api", id, () -> queries.api(id), () -> {
+                registry.deleteApi(id);
+                return null;
+            }, null);
             return Response.noContent().build();
         }
     }
@@ -209,10 +234,12 @@ public final class RegistryResources {
     public static class Applications {
         private final RegistryService registry;
         private final AdminQueries queries;
+        private final AdminAudit audit;
 
-        public Applications(RegistryService registry, AdminQueries queries) {
+        public Applications(RegistryService registry, AdminQueries queries, AdminAudit audit) {
             this.registry = registry;
             this.queries = queries;
+            this.audit = audit;
         }
 
         @GET
@@ -232,8 +259,10 @@ public final class RegistryResources {
         @Operation(summary = "Create an application")
         public Response create(ApplicationDoc doc) {
             body(doc);
-            registry.createApplication(doc.id(), doc.name(), doc.clientType());
-            registry.updateApplication(doc.id(), doc.name(), doc.description(), doc.clientType());
+            audit.change("create application", doc.id(), null, () -> {
+                registry.createApplication(doc.id(), doc.name(), doc.clientType());
+                return registry.updateApplication(doc.id(), doc.name(), doc.description(), doc.clientType());
+            }, () -> queries.application(doc.id()));
             return Response.created(URI.create("/admin/v1/applications/" + doc.id())).entity(queries.application(doc.id())).build();
         }
 
@@ -242,15 +271,20 @@ public final class RegistryResources {
         @Operation(summary = "Replace an application")
         public ApplicationDoc update(@PathParam("id") String id, ApplicationDoc doc) {
             body(doc);
-            registry.updateApplication(id, doc.name(), doc.description(), doc.clientType());
-            return queries.application(id);
+            return audit.change("update application", id, () -> queries.application(id), () -> {
+                registry.updateApplication(id, doc.name(), doc.description(), doc.clientType());
+                return queries.application(id);
+            }, () -> queries.application(id));
         }
 
         @DELETE
         @Path("{id}")
         @Operation(summary = "Delete an application and its subscriptions (their tokens stop working)")
         public Response delete(@PathParam("id") String id) {
-            registry.deleteApplication(id);
+            audit.change("delete application", id, () -> queries.application(id), () -> {
+                registry.deleteApplication(id);
+                return null;
+            }, null);
             return Response.noContent().build();
         }
     }

@@ -41,8 +41,10 @@ public class SubscriptionsResource {
     private final RegistryService registry;
     private final AdminQueries queries;
     private final PortcullisConfig config;
+    private final AdminAudit audit;
 
-    public SubscriptionsResource(RegistryService registry, AdminQueries queries, PortcullisConfig config) {
+    public SubscriptionsResource(RegistryService registry, AdminQueries queries, PortcullisConfig config, AdminAudit audit) {
+        this.audit = audit;
         this.registry = registry;
         this.queries = queries;
         this.config = config;
@@ -66,8 +68,10 @@ public class SubscriptionsResource {
     @Operation(summary = "Subscribe an application to an API; approved at once unless the plan needs approval")
     public Response create(SubscriptionChange change) {
         RegistryResources.body(change);
-        var credentials = registry.subscribe(new RegistryService.SubscriptionSpec(change.applicationId(), change.apiId(),
-                change.planId(), Boolean.TRUE.equals(change.trusted()), change.allowedScopesMode(), change.allowedScopes()));
+        var credentials = audit.change("create subscription", change.applicationId() + " -> " + change.apiId(), null,
+                () -> registry.subscribe(new RegistryService.SubscriptionSpec(change.applicationId(), change.apiId(),
+                        change.planId(), Boolean.TRUE.equals(change.trusted()), change.allowedScopesMode(), change.allowedScopes())),
+                () -> queries.subscriptions(change.applicationId(), change.apiId(), 0, 1).items());
         return Response.created(URI.create("/admin/v1/subscriptions/" + credentials.subscriptionId()))
                 .header("Cache-Control", "no-store")
                 .entity(queries.subscription(credentials.subscriptionId(), credentials.clientSecret())).build();
@@ -78,16 +82,19 @@ public class SubscriptionsResource {
     @Operation(summary = "Change a subscription's plan, trust and scopes")
     public SubscriptionDoc update(@PathParam("id") UUID id, SubscriptionChange change) {
         RegistryResources.body(change);
-        registry.updateSubscription(id, change.planId(), Boolean.TRUE.equals(change.trusted()), change.allowedScopesMode(),
-                change.allowedScopes());
-        return queries.subscription(id, null);
+        return audit.change("update subscription", id.toString(), () -> queries.subscription(id, null), () -> {
+            registry.updateSubscription(id, change.planId(), Boolean.TRUE.equals(change.trusted()), change.allowedScopesMode(),
+                    change.allowedScopes());
+            return queries.subscription(id, null);
+        }, () -> queries.subscription(id, null));
     }
 
     @POST
     @Path("{id}/approve")
     @Operation(summary = "Approve a pending subscription; issues its credentials")
     public Response approve(@PathParam("id") UUID id) {
-        var credentials = registry.approve(id);
+        var credentials = audit.change("approve subscription", id.toString(), () -> queries.subscription(id, null),
+                () -> registry.approve(id), () -> queries.subscription(id, null));
         return Response.ok(queries.subscription(id, credentials.clientSecret())).header("Cache-Control", "no-store").build();
     }
 
@@ -97,7 +104,8 @@ public class SubscriptionsResource {
     public Response rotateSecret(@PathParam("id") UUID id, SecretRotation rotation) {
         Duration grace = rotation == null || rotation.gracePeriodSeconds() == null
                 ? config.secrets().rotationGrace() : Duration.ofSeconds(rotation.gracePeriodSeconds());
-        var credentials = registry.rotateSecret(id, grace);
+        var credentials = audit.change("rotate subscription secret", id.toString(), () -> queries.subscription(id, null),
+                () -> registry.rotateSecret(id, grace), () -> queries.subscription(id, null));
         return Response.ok(queries.subscription(id, credentials.clientSecret())).header("Cache-Control", "no-store").build();
     }
 
@@ -114,15 +122,21 @@ public class SubscriptionsResource {
                 throw RegistryException.invalid("jwks", "jwks is not a JWK set");
             }
         }
-        registry.setClientKeys(id, jwks, keys.jwksUri());
-        return queries.subscription(id, null);
+        String registered = jwks;
+        return audit.change("set subscription keys", id.toString(), () -> queries.subscription(id, null), () -> {
+            registry.setClientKeys(id, registered, keys.jwksUri());
+            return queries.subscription(id, null);
+        }, () -> queries.subscription(id, null));
     }
 
     @DELETE
     @Path("{id}")
     @Operation(summary = "Delete a subscription; its tokens stop working at the gateway")
     public Response delete(@PathParam("id") UUID id) {
-        registry.deleteSubscription(id);
+        audit.change("delete subscription", id.toString(), () -> queries.subscription(id, null), () -> {
+            registry.deleteSubscription(id);
+            return null;
+        }, null);
         return Response.noContent().build();
     }
 }

@@ -32,6 +32,26 @@ public interface PortcullisConfig {
 
     Admin admin();
 
+    Audit audit();
+
+    AccessLog accessLog();
+
+    interface Audit {
+        /** Records older than this are deleted. */
+        @WithDefault("2160h")
+        Duration retention();
+
+        /** Records waiting to be written (the database away); past this they are dropped and counted. */
+        @WithDefault("200000")
+        int queueCapacity();
+    }
+
+    interface AccessLog {
+        /** One log line per request, with its correlation id. */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
     /** The first admin client (CONTRACT section 6): from configuration only, e.g. a Kubernetes Secret. */
     interface Admin {
         Optional<String> clientId();

@@ -30,9 +30,11 @@ public class GatewayRoute {
     private final PlanRateLimiter rateLimiter;
     private final UpstreamProxy proxy;
     private final PortcullisConfig config;
+    private final io.portcullis.ops.Metrics metrics;
 
     public GatewayRoute(Registry registry, AccessTokenVerifier verifier, PlanRateLimiter rateLimiter, UpstreamProxy proxy,
-                        PortcullisConfig config) {
+                        PortcullisConfig config, io.portcullis.ops.Metrics metrics) {
+        this.metrics = metrics;
         this.registry = registry;
         this.verifier = verifier;
         this.rateLimiter = rateLimiter;
@@ -53,6 +55,8 @@ public class GatewayRoute {
         }
         ApiView api = match.get();
         HttpServerRequest request = ctx.request();
+        long start = System.nanoTime();
+        ctx.addEndHandler(ended -> metrics.gatewayRequest(api.id(), ctx.response().getStatusCode(), System.nanoTime() - start));
         request.pause();
         String rest = path.substring(api.requestPath().length());
         VerifiedToken token;
@@ -112,7 +116,8 @@ public class GatewayRoute {
         var headers = UpstreamHeaders.toUpstream(request.headers(), api, token,
                 request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress(),
                 request.scheme(), request.authority() == null ? request.getHeader("Host") : request.authority().toString());
-        proxy.forward(request, api, rest, headers, (status, reason) -> { });
+        proxy.forward(request, api, rest, headers, (status, reason) -> metrics.upstreamFailure(api.id(),
+                status == 504 ? "timeout" : reason.contains("Connect") ? "refused" : "failed"));
     }
 
     private void refuse(RoutingContext ctx, ApiView api, BearerError e) {

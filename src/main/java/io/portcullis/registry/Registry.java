@@ -45,14 +45,17 @@ public class Registry {
     private volatile boolean pollFailing;
     private ScheduledExecutorService poller;
 
-    public Registry(RegistryReader reader, PortcullisConfig config, TransactionSynchronizationRegistry transactions) {
+    public Registry(RegistryReader reader, PortcullisConfig config, TransactionSynchronizationRegistry transactions,
+                    io.micrometer.core.instrument.MeterRegistry meters) {
         this.reader = reader;
         this.config = config;
         this.transactions = transactions;
         this.clients = Caffeine.newBuilder()
                 .expireAfterWrite(config.registry().cacheTtl())
                 .maximumSize(config.registry().cacheMaxEntries())
+                .recordStats()
                 .build();
+        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(meters, clients, "registry-clients");
     }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {

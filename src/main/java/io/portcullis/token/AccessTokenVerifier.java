@@ -44,7 +44,7 @@ public class AccessTokenVerifier {
         }
     }
 
-    public AccessTokenVerifier(SigningKeys keys, Revocations revocations) {
+    public AccessTokenVerifier(SigningKeys keys, Revocations revocations, io.micrometer.core.instrument.MeterRegistry meters) {
         this.keys = keys;
         this.revocations = revocations;
         this.consumer = new JwtConsumerBuilder()
@@ -79,7 +79,9 @@ public class AccessTokenVerifier {
                         return currentDuration;
                     }
                 })
+                .recordStats()
                 .build();
+        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(meters, verified, "verified-tokens");
     }
 
     private Key resolve(JsonWebStructure jws) throws UnresolvableKeyException {

@@ -2,6 +2,9 @@ package io.portcullis.token;
 
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.registry.ApiView;
+import io.portcullis.ops.AuditEvent;
+import io.portcullis.ops.AuditLog;
+import io.portcullis.ops.Metrics;
 import io.portcullis.registry.ClientView;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,23 +25,57 @@ public class ClientCredentialsGrant {
     private final ClientAuthenticator authenticator;
     private final AccessTokenIssuer issuer;
     private final PortcullisConfig config;
+    private final Metrics metrics;
+    private final AuditLog audit;
 
     public ClientCredentialsGrant(TokenEndpoints endpoints, ClientAuthenticator authenticator, AccessTokenIssuer issuer,
-                                  PortcullisConfig config) {
+                                  PortcullisConfig config, Metrics metrics, AuditLog audit) {
+        this.metrics = metrics;
+        this.audit = audit;
         this.endpoints = endpoints;
         this.authenticator = authenticator;
         this.issuer = issuer;
         this.config = config;
     }
 
-    public TokenResponse token(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body) {
-        return endpoints.call(() -> decide(authMethodId, apiId, contentType, authorization, body));
+    /** What is known of a token request as it is decided, for the audit trail and the metrics. */
+    private static final class Attempt {
+        String clientId;
+        String scope;
+        String granted;
     }
 
-    private TokenResponse decide(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body) {
+    /**
+     * Decides a token request and records it: one audit record and the metrics, granted or not.
+     *
+     * @param remoteAddress the caller's address, for the audit trail
+     * @param requestId     the correlation id of the request
+     */
+    public TokenResponse token(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body,
+                               String remoteAddress, String requestId) {
+        long start = System.nanoTime();
+        Attempt attempt = new Attempt();
+        try {
+            TokenResponse response = endpoints.call(() -> decide(authMethodId, apiId, contentType, authorization, body, attempt));
+            metrics.tokenGranted(apiId, authMethodId, System.nanoTime() - start);
+            audit.record(AuditEvent.token(attempt.clientId, apiId, authMethodId, true, null, attempt.scope, attempt.granted,
+                    remoteAddress, requestId));
+            return response;
+        } catch (OAuthError e) {
+            metrics.tokenRefused(apiId, authMethodId, e.error, System.nanoTime() - start);
+            audit.record(AuditEvent.token(attempt.clientId, apiId, authMethodId, false, e.error, attempt.scope, null,
+                    remoteAddress, requestId));
+            throw e;
+        }
+    }
+
+    private TokenResponse decide(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body,
+                                 Attempt attempt) {
         TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
         ApiView api = endpoint.api();
         TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
+        attempt.clientId = request.clientId();
+        attempt.scope = request.scope();
         // RFC 6749 section 4.4.2
         if (request.grantType() == null) {
             throw OAuthError.invalidRequest("grant_type is missing");
@@ -48,6 +85,7 @@ public class ClientCredentialsGrant {
         }
 
         ClientView client = authenticator.authenticate(api, request, endpoint.assertionAudiences());
+        attempt.clientId = client.clientId();
 
         // RFC 6749 section 5.2 unauthorized_client: authenticated, but not allowed this grant here
         endpoint.requireAccepted();
@@ -66,6 +104,7 @@ public class ClientCredentialsGrant {
         Set<String> granted = ScopePolicy.grant(api, client, requested);
         String token = issuer.issue(endpoint.authMethod().id(), api, client, granted, Instant.now());
         String scope = requested.isEmpty() && granted.isEmpty() ? null : String.join(" ", granted);
+        attempt.granted = String.join(" ", granted);
         return new TokenResponse(token, "bearer", api.tokenLifetimeSeconds(), scope);
     }
 }

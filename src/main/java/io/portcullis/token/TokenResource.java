@@ -30,9 +30,11 @@ public class TokenResource {
     @POST
     @Path("token")
     public Response token(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId,
-                          HttpHeaders headers, byte[] body) {
+                          HttpHeaders headers, io.vertx.core.http.HttpServerRequest request, byte[] body) {
         // RFC 6749 section 5.1
-        return noStore(grant.token(authMethodId, apiId, contentType(headers), authorization(headers), body));
+        return noStore(grant.token(authMethodId, apiId, contentType(headers), authorization(headers), body,
+                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+                io.portcullis.ops.RequestLog.of(request)));
     }
 
     @POST

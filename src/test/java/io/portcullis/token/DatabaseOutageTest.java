@@ -28,6 +28,12 @@ class DatabaseOutageTest {
     @Inject
     Fixtures fixtures;
 
+    @Inject
+    io.portcullis.ops.AuditLog audit;
+
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
     @AfterEach
     void reconnect() {
         TcpProxy.setReachable(true);
@@ -48,6 +54,11 @@ class DatabaseOutageTest {
                 .body("error", equalTo("temporarily_unavailable"));
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis < 8000, "the refusal took " + millis + " ms");
+        // readiness follows the database
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(503);
+        io.restassured.RestAssured.given().get("/q/health/live").then().statusCode(200);
+        // audit records of the outage wait in the queue and are written when the database is back
+        TokenClient.post(api, client.clientId(), "refused-during-outage", null).then().statusCode(503);
 
         TcpProxy.setReachable(true);
         long deadline = System.nanoTime() + 5_000_000_000L;
@@ -56,6 +67,13 @@ class DatabaseOutageTest {
             status = TokenClient.post(api, client.clientId(), client.clientSecret(), "read").statusCode();
         } while (status != 200 && System.nanoTime() < deadline && sleep());
         assertEquals(200, status, "token requests work again within 5 s of the database coming back");
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200);
+        audit.flush();
+        try (var c = dataSource.getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("select count(*) from audit_event where api_id = '" + api + "' and error = 'temporarily_unavailable'")) {
+            rs.next();
+            assertTrue(rs.getInt(1) >= 2, "the refusals during the outage were audited once it ended");
+        }
     }
 
     private static boolean sleep() {

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Two instances of the packaged jar on one PostgreSQL (CONTRACT section 7), started at the same
+# moment so that their migrations race. Checks: tokens from one are accepted by the other's gateway,
+# a change made through one's admin API is seen by the other within seconds, a revocation on one is
+# refused by the other within a second, and a key rotation on one is adopted by the other.
+# Usage: bench/replicas.sh      (packages first if needed; exits non-zero on any failure)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+DB=portcullis_replicas
+A=18111
+B=18112
+ADMIN_ID=replicas-admin
+ADMIN_SECRET=replicas-only-admin-secret-0123456789abcdef
+package_if_needed
+psql -h "$PGHOST_ADDR" -U postgres -d postgres -qc "drop database if exists $DB" -c "create database $DB" >/dev/null 2>&1
+
+# every replica has the same public URL (the load balancer's): tokens name it as their issuer
+start() {  # PORT
+  env QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PGHOST_ADDR:5432/$DB" QUARKUS_DATASOURCE_USERNAME=postgres \
+      QUARKUS_DATASOURCE_PASSWORD=postgres PORTCULLIS_PUBLIC_URL="http://127.0.0.1:$A" \
+      PORTCULLIS_KEYS_ENCRYPTION_SECRET=replicas-only-key-encryption-secret-0123 PORTCULLIS_KEYS_PUBLISH_AHEAD=1s \
+      PORTCULLIS_ADMIN_CLIENT_ID=$ADMIN_ID PORTCULLIS_ADMIN_CLIENT_SECRET=$ADMIN_SECRET PORTCULLIS_ACCESS_LOG_ENABLED=false \
+      QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$1" java -jar "$JAR" > "/tmp/portcullis-replica-$1.log" 2>&1 &
+  echo $!
+}
+PID_A=$(start $A)
+PID_B=$(start $B)
+trap 'kill $PID_A $PID_B 2>/dev/null || true' EXIT
+for port in $A $B; do
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 0.5; done
+  curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null || { echo "FAIL instance :$port did not become ready"; tail -20 "/tmp/portcullis-replica-$port.log"; exit 1; }
+done
+echo "PASS both instances started together; migrations: $(psql -h "$PGHOST_ADDR" -U postgres -d $DB -Atc 'select count(*) from flyway_schema_history where success')"
+
+failures=0
+check() { if eval "$2"; then echo "PASS $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi; }
+json() { sed -E "s/.*\"$1\":\"([^\"]+)\".*/\\1/"; }
+now_ms() { date +%s%3N; }
+token() {  # PORT API CLIENT SECRET
+  curl -s -X POST -d "grant_type=client_credentials&client_id=$3&client_secret=$4" "http://127.0.0.1:$1/auth/default/api/$2/token"
+}
+
+ADMIN=$(token $A admin $ADMIN_ID "$ADMIN_SECRET" | json access_token)
+admin() { curl -s -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' "$@"; }
+admin -X POST "http://127.0.0.1:$A/admin/v1/plans" -d '{"id":"rp","name":"Replicas"}' >/dev/null
+admin -X POST "http://127.0.0.1:$A/admin/v1/apis" -d "{\"id\":\"rapi\",\"name\":\"R\",\"requestPath\":\"/rapi\",\"upstreamUrl\":\"http://127.0.0.1:$A/q/health\",\"authMethods\":[\"default\"],\"plans\":[\"rp\"]}" >/dev/null
+admin -X POST "http://127.0.0.1:$A/admin/v1/applications" -d '{"id":"rapp","clientType":"confidential"}' >/dev/null
+SUB=$(admin -X POST "http://127.0.0.1:$A/admin/v1/subscriptions" -d '{"applicationId":"rapp","apiId":"rapi","planId":"rp"}')
+CID=$(echo "$SUB" | json clientId); SECRET=$(echo "$SUB" | json clientSecret); SID=$(echo "$SUB" | json id)
+t0=$(now_ms)
+until token $B rapi "$CID" "$SECRET" | grep -q access_token; do [ $(( $(now_ms) - t0 )) -lt 10000 ] || break; sleep 0.05; done
+seen=$(( $(now_ms) - t0 ))
+check "a subscription created through A's admin API is usable at B after ${seen} ms (within 5 s)" "[ $seen -lt 5000 ]"
+
+TOKEN=$(token $A rapi "$CID" "$SECRET" | json access_token)
+check "a token from A is accepted by B's gateway" "[ \$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $TOKEN' http://127.0.0.1:$B/rapi/live) = 200 ]"
+
+curl -s -o /dev/null -X POST -u "$CID:$SECRET" -d "token=$TOKEN" "http://127.0.0.1:$A/auth/default/api/rapi/revoke"
+t0=$(now_ms)
+until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$B/rapi/live")" = 401 ]; do
+  [ $(( $(now_ms) - t0 )) -lt 5000 ] || break; sleep 0.02
+done
+seen=$(( $(now_ms) - t0 ))
+check "a token revoked at A is refused by B's gateway after ${seen} ms (within 1 s)" "[ $seen -lt 1000 ]"
+
+OLD=$(token $B rapi "$CID" "$SECRET" | json access_token)
+sleep 1.2
+NEW_KID=$(admin -X POST "http://127.0.0.1:$A/admin/v1/keys/rotate" | json activeKid)
+t0=$(now_ms)
+until [ "$(token $B rapi "$CID" "$SECRET" | json access_token | cut -d. -f1 | base64 -d 2>/dev/null | json kid)" = "$NEW_KID" ]; do
+  [ $(( $(now_ms) - t0 )) -lt 15000 ] || break; sleep 0.2
+done
+seen=$(( $(now_ms) - t0 ))
+check "B signs with the key A rotated to after ${seen} ms (within its 5 s refresh)" "[ $seen -lt 7000 ]"
+check "a token B signed before the rotation still passes A's gateway" "[ \$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $OLD' http://127.0.0.1:$A/rapi/live) = 200 ]"
+
+admin -X DELETE "http://127.0.0.1:$A/admin/v1/subscriptions/$SID" >/dev/null
+t0=$(now_ms)
+until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $OLD" "http://127.0.0.1:$B/rapi/live")" = 401 ]; do
+  [ $(( $(now_ms) - t0 )) -lt 5000 ] || break; sleep 0.05
+done
+seen=$(( $(now_ms) - t0 ))
+check "a subscription deleted through A stops its tokens at B after ${seen} ms" "[ $seen -lt 3000 ]"
+
+[ "$failures" -eq 0 ] && echo "replicas: all checks passed" || { echo "replicas: $failures check(s) failed"; exit 1; }

@@ -1,0 +1,46 @@
+package io.portcullis.admin;
+
+import io.portcullis.admin.AdminModels.AuditDoc;
+import io.portcullis.admin.AdminModels.Page;
+import io.portcullis.registry.RegistryException;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/** The audit trail: token requests and admin changes, newest first. */
+@Path("/admin/v1/audit")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Audit")
+@SecurityRequirement(name = "admin")
+public class AuditResource {
+    private final AdminQueries queries;
+
+    public AuditResource(AdminQueries queries) {
+        this.queries = queries;
+    }
+
+    @GET
+    @Operation(summary = "Read the audit trail, filtered by kind (token, admin), actor, apiId, outcome and time (ISO-8601)")
+    public Page<AuditDoc> list(@QueryParam("kind") String kind, @QueryParam("actor") String actor, @QueryParam("apiId") String apiId,
+                               @QueryParam("outcome") String outcome, @QueryParam("from") String from, @QueryParam("to") String to,
+                               @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+        return queries.audit(kind, actor, apiId, outcome, instant("from", from), instant("to", to), page, size);
+    }
+
+    private static Instant instant(String field, String value) {
+        try {
+            return value == null ? null : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw RegistryException.invalid(field, field + " must be an ISO-8601 instant such as 2026-11-26T12:00:00Z");
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.portcullis.ops;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The audit trail, written off the request path: records are queued in memory and inserted in
+ * batches every few hundred milliseconds. While the database is away they wait (up to the queue's
+ * bound) and are written when it returns; on a clean shutdown the queue is drained first.
+ */
+@ApplicationScoped
+public class AuditLog {
+    private static final Logger LOG = Logger.getLogger(AuditLog.class);
+    static final int BATCH = 500;
+
+    private final AgroalDataSource dataSource;
+    private final LinkedBlockingQueue<AuditEvent> queue;
+    private final AtomicLong dropped = new AtomicLong();
+    private final Duration retention;
+    private ScheduledExecutorService writer;
+    private volatile boolean failing;
+
+    public AuditLog(AgroalDataSource dataSource, MeterRegistry meters, io.portcullis.config.PortcullisConfig config) {
+        this.dataSource = dataSource;
+        this.queue = new LinkedBlockingQueue<>(config.audit().queueCapacity());
+        this.retention = config.audit().retention();
+        meters.gauge("portcullis.audit.queued", queue, LinkedBlockingQueue::size);
+        meters.more().counter("portcullis.audit.dropped", List.of(), dropped);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        writer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "audit-writer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        writer.scheduleWithFixedDelay(this::flushQuietly, 200, 200, TimeUnit.MILLISECONDS);
+        writer.scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
+    }
+
+    /** Drains the queue before the datasource goes away. */
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
+        if (writer != null) {
+            writer.shutdown();
+            try {
+                writer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (int attempt = 0; attempt < 3 && !queue.isEmpty(); attempt++) {
+            flushQuietly();
+        }
+        if (!queue.isEmpty()) {
+            LOG.errorf("%d audit records could not be written before shutdown", queue.size());
+        }
+    }
+
+    /** Never blocks the caller; a full queue (the database away for long) drops and counts. */
+    public void record(AuditEvent event) {
+        if (!queue.offer(event)) {
+            if (dropped.incrementAndGet() % 1000 == 1) {
+                LOG.warn("The audit queue is full: records are being dropped");
+            }
+        }
+    }
+
+    /** Writes everything queued now; for tests and shutdown. */
+    public synchronized void flush() throws SQLException {
+        List<AuditEvent> batch = new ArrayList<>(BATCH);
+        while (true) {
+            batch.clear();
+            // peek-then-remove: a batch that fails to insert stays queued
+            for (AuditEvent e : queue) {
+                batch.add(e);
+                if (batch.size() == BATCH) {
+                    break;
+                }
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            insert(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                queue.poll();
+            }
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+            if (failing) {
+                LOG.info("Audit records are being written again");
+                failing = false;
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (!failing) {
+                LOG.warnf("Cannot write audit records (%s); %d wait in the queue", e.getClass().getSimpleName(), queue.size());
+                failing = true;
+            }
+        }
+    }
+
+    private void insert(List<AuditEvent> batch) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "insert into audit_event (occurred_at, kind, actor, action, target, outcome, error, api_id, auth_method_id, "
+                        + "scopes_requested, scopes_granted, remote_address, request_id, before_doc, after_doc) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (AuditEvent e : batch) {
+                s.setTimestamp(1, Timestamp.from(e.occurredAt()));
+                s.setString(2, e.kind());
+                s.setString(3, cut(e.actor(), 64));
+                s.setString(4, cut(e.action(), 100));
+                s.setString(5, cut(e.target(), 300));
+                s.setString(6, e.outcome());
+                s.setString(7, cut(e.error(), 64));
+                s.setString(8, cut(e.apiId(), 64));
+                s.setString(9, cut(e.authMethodId(), 64));
+                s.setString(10, cut(e.scopesRequested(), 1000));
+                s.setString(11, cut(e.scopesGranted(), 1000));
+                s.setString(12, cut(e.remoteAddress(), 64));
+                s.setString(13, cut(e.requestId(), 100));
+                s.setString(14, e.before());
+                s.setString(15, e.after());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    private void purge() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("delete from audit_event where occurred_at < ?")) {
+            s.setTimestamp(1, Timestamp.from(java.time.Instant.now().minus(retention)));
+            s.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("Audit retention purge skipped: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    private static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}

@@ -1,0 +1,64 @@
+package io.portcullis.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.portcullis.registry.Registry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Portcullis's own meters (Prometheus at /q/metrics). Tag values are bounded: an API or auth
+ * method is named only if it is registered, else "unknown"; never a client id.
+ */
+@ApplicationScoped
+public class Metrics {
+    private final MeterRegistry meters;
+    private final Registry registry;
+
+    public Metrics(MeterRegistry meters, Registry registry) {
+        this.meters = meters;
+        this.registry = registry;
+    }
+
+    public void tokenGranted(String apiId, String authMethodId, long nanos) {
+        Counter.builder("portcullis.tokens.issued").description("Access tokens issued")
+                .tag("api", api(apiId)).tag("auth_method", authMethod(authMethodId)).register(meters).increment();
+        tokenTimer("granted").record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void tokenRefused(String apiId, String authMethodId, String error, long nanos) {
+        Counter.builder("portcullis.tokens.refused").description("Token requests refused")
+                .tag("api", api(apiId)).tag("auth_method", authMethod(authMethodId)).tag("error", error).register(meters).increment();
+        tokenTimer("refused").record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer tokenTimer(String outcome) {
+        return Timer.builder("portcullis.token.requests").description("Token endpoint latency")
+                .tag("outcome", outcome).publishPercentileHistogram().register(meters);
+    }
+
+    public void gatewayRequest(String apiId, int status, long nanos) {
+        Timer.builder("portcullis.gateway.requests").description("Requests through the gateway")
+                .tag("api", api(apiId)).tag("status", Integer.toString(status)).publishPercentileHistogram()
+                .register(meters).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void upstreamFailure(String apiId, String kind) {
+        Counter.builder("portcullis.gateway.upstream.failures").description("Upstream connections refused, reset or timed out")
+                .tag("api", api(apiId)).tag("kind", kind).register(meters).increment();
+    }
+
+    public MeterRegistry registry() {
+        return meters;
+    }
+
+    private String api(String id) {
+        return id != null && registry.api(id).isPresent() ? id : "unknown";
+    }
+
+    private String authMethod(String id) {
+        return id != null && registry.authMethod(id).isPresent() ? id : "unknown";
+    }
+}

@@ -1,0 +1,53 @@
+package io.portcullis.ops;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Every request is logged once, when it ends, with its correlation id: the caller's
+ * {@code X-Request-Id} when it is a sane value, else a new one. The id is answered in the response
+ * and passed upstream by the gateway. The query string is never logged: it may carry a token.
+ */
+@ApplicationScoped
+public class RequestLog {
+    public static final String HEADER = "X-Request-Id";
+    public static final String KEY = "portcullis.request-id";
+    private static final Logger LOG = Logger.getLogger("io.portcullis.access");
+    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+    private final boolean enabled;
+
+    public RequestLog(io.portcullis.config.PortcullisConfig config) {
+        this.enabled = config.accessLog().enabled();
+    }
+
+    void register(@Observes Router router) {
+        router.route().order(-200).handler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        long start = System.nanoTime();
+        String given = ctx.request().getHeader(HEADER);
+        String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        ctx.put(KEY, id);
+        ctx.request().headers().set(HEADER, id);
+        ctx.response().putHeader(HEADER, id);
+        if (enabled) {
+            ctx.addEndHandler(ended -> LOG.infof("%s %s %d %.1fms id=%s from=%s", ctx.request().method(), ctx.normalizedPath(),
+                    ctx.response().getStatusCode(), (System.nanoTime() - start) / 1e6, id,
+                    ctx.request().remoteAddress() == null ? "-" : ctx.request().remoteAddress().hostAddress()));
+        }
+        ctx.next();
+    }
+
+    /** The id of the request being handled, from its (possibly rewritten) header. */
+    public static String of(io.vertx.core.http.HttpServerRequest request) {
+        return request.getHeader(HEADER);
+    }
+}
