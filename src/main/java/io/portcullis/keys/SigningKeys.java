@@ -296,7 +296,7 @@ public class SigningKeys {
         }
     }
 
-    static KeyPair generate(String alg) throws GeneralSecurityException {
+    public static KeyPair generate(String alg) throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance(family(alg));
         switch (alg) {
             case "RS256", "PS256" -> generator.initialize(2048, new SecureRandom());
