@@ -27,6 +27,8 @@ QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$PORT java ${JAVA_OPTS:-} -jar $JA
 }
 
 package_if_needed() {
+  # BENCH_NO_PACKAGE=1: measure the jar as it is (say, while the sources are being edited)
+  if [ "${BENCH_NO_PACKAGE:-}" = 1 ] || [ -f "$ROOT/target/.bench-no-package" ]; then return; fi
   if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
     bench_log "packaging"
     (cd "$ROOT" && ./mvnw -B -q package -DskipTests) >&2

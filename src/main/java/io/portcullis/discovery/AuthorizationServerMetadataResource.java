@@ -72,6 +72,7 @@ public class AuthorizationServerMetadataResource {
         body.put("revocation_endpoint", iss + "/revoke");
         body.put("revocation_endpoint_auth_methods_supported", authMethods);
         body.put("revocation_endpoint_auth_signing_alg_values_supported", assertionAlgorithms);
+        body.put("dpop_signing_alg_values_supported", io.portcullis.token.DPoPProofs.ALGORITHMS);
         // the algorithm access tokens (RFC 9068) are signed with now
         body.put("access_token_signing_alg_values_supported", List.of(keys.current().alg()));
         return Response.ok(body).header("Cache-Control", "public, max-age=60").build();

@@ -15,14 +15,31 @@ public class BearerError extends RuntimeException {
     public final String description;
     /** For insufficient_scope: the scopes the request needs. */
     public final Set<String> scope;
+    /** The challenge's scheme: Bearer (RFC 6750), or DPoP (RFC 9449 section 7.1) with its algorithms. */
+    public final String scheme;
 
-    private BearerError(int status, String realm, String error, String description, Set<String> scope) {
+    private BearerError(int status, String realm, String error, String description, Set<String> scope, String scheme) {
         super(error + ": " + description, null, false, false);
         this.status = status;
         this.realm = realm;
         this.error = error;
         this.description = description;
         this.scope = scope;
+        this.scheme = scheme;
+    }
+
+    private BearerError(int status, String realm, String error, String description, Set<String> scope) {
+        this(status, realm, error, description, scope, "Bearer");
+    }
+
+    /** RFC 9449 section 7.1: a DPoP challenge, error invalid_token or invalid_dpop_proof. */
+    public static BearerError dpop(String realm, String error, String description) {
+        return new BearerError(401, realm, error, description, Set.of(), "DPoP");
+    }
+
+    /** The same refusal, challenging with the DPoP scheme. */
+    public BearerError asDPoP() {
+        return new BearerError(status, realm, error, description, scope, "DPoP");
     }
 
     /** RFC 6750 section 3.1: no error attribute in the challenge when no credentials were sent. */
@@ -43,7 +60,10 @@ public class BearerError extends RuntimeException {
     }
 
     public String challenge() {
-        StringBuilder header = new StringBuilder("Bearer realm=\"").append(realm).append('"');
+        StringBuilder header = new StringBuilder(scheme).append(" realm=\"").append(realm).append('"');
+        if (scheme.equals("DPoP")) {
+            header.append(", algs=\"").append(String.join(" ", io.portcullis.token.DPoPProofs.ALGORITHMS)).append('"');
+        }
         if (status != 401 || !error.equals("invalid_request")) {
             header.append(", error=\"").append(error).append('"')
                     .append(", error_description=\"").append(description).append('"');

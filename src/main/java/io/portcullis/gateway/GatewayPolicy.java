@@ -20,6 +20,50 @@ public final class GatewayPolicy {
     private GatewayPolicy() {
     }
 
+    private static final Pattern DPOP = Pattern.compile("(?i)DPoP ([A-Za-z0-9._~+/-]+=*)");
+
+    /** How the token came: with the Bearer scheme (RFC 6750) or the DPoP scheme (RFC 9449 section 7.1). */
+    public record Presentation(String token, boolean dpop) {
+    }
+
+    /** The token and its scheme; RFC 6750 section 2.1 and RFC 9449 section 7.1. */
+    public static Presentation presentation(List<String> authorization, String realm) {
+        if (authorization != null && authorization.size() == 1) {
+            var dpop = DPOP.matcher(authorization.get(0));
+            if (dpop.matches()) {
+                return new Presentation(dpop.group(1), true);
+            }
+        }
+        return new Presentation(bearerToken(authorization, realm), false);
+    }
+
+    /**
+     * RFC 9449 sections 7.1 and 7.2: a token bound to a key is accepted only with the DPoP scheme and a
+     * proof of that key for this request; an API that requires DPoP accepts only bound tokens; a bound
+     * scheme with an unbound token is refused too.
+     */
+    public static void checkProofOfPossession(ApiView api, VerifiedToken token, Presentation presentation, List<String> proofs,
+                                              String method, String url, long now, io.portcullis.token.DPoPProofs.ReplayGuard replay) {
+        if (!token.isDPoPBound()) {
+            if (presentation.dpop() || api.dpopRequired()) {
+                throw BearerError.dpop(api.id(), "invalid_token", "The access token is not bound to a DPoP key");
+            }
+            return;
+        }
+        if (!presentation.dpop()) {
+            throw BearerError.dpop(api.id(), "invalid_token", "The access token is bound to a key: present it with the DPoP scheme and a proof");
+        }
+        io.portcullis.token.DPoPProofs.Proof proof;
+        try {
+            proof = io.portcullis.token.DPoPProofs.check(proofs, method, url, presentation.token(), now, replay);
+        } catch (io.portcullis.token.DPoPProofs.InvalidProofException e) {
+            throw BearerError.dpop(api.id(), "invalid_dpop_proof", e.getMessage());
+        }
+        if (!proof.jkt().equals(token.jkt())) {
+            throw BearerError.dpop(api.id(), "invalid_dpop_proof", "The DPoP proof is signed by another key than the token is bound to");
+        }
+    }
+
     /** RFC 6750 section 2.1; a token in the query or the body is not accepted. */
     public static String bearerToken(List<String> authorization, String realm) {
         if (authorization == null || authorization.isEmpty()) {

@@ -31,6 +31,12 @@ public class GatewayRoute {
     private final UpstreamProxy proxy;
     private final PortcullisConfig config;
     private final io.portcullis.ops.Metrics metrics;
+    /** The gateway remembers DPoP proof jtis in memory, per replica: a shared write per request would cost more than it protects. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> dpopJtis = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .expireAfterWrite(java.time.Duration.ofSeconds(io.portcullis.token.DPoPProofs.MAX_AGE_SECONDS + 10))
+            .maximumSize(1_000_000).build();
+    private final io.portcullis.token.DPoPProofs.ReplayGuard dpopReplay =
+            (jkt, jti, expiresAt) -> dpopJtis.asMap().putIfAbsent(jkt + " " + jti, Boolean.TRUE) == null;
 
     public GatewayRoute(Registry registry, AccessTokenVerifier verifier, PlanRateLimiter rateLimiter, UpstreamProxy proxy,
                         PortcullisConfig config, io.portcullis.ops.Metrics metrics) {
@@ -61,13 +67,17 @@ public class GatewayRoute {
         String rest = path.substring(api.requestPath().length());
         VerifiedToken token;
         try {
-            token = verifier.verify(GatewayPolicy.bearerToken(request.headers().getAll("Authorization"), api.id()));
+            GatewayPolicy.Presentation presentation = GatewayPolicy.presentation(request.headers().getAll("Authorization"), api.id());
+            token = verifier.verify(presentation.token());
             GatewayPolicy.checkAudienceAndIssuer(api, token, config.baseUrl());
+            GatewayPolicy.checkProofOfPossession(api, token, presentation, request.headers().getAll("DPoP"), request.method().name(),
+                    config.baseUrl() + request.path(), System.currentTimeMillis() / 1000, dpopReplay);
         } catch (AccessTokenVerifier.InvalidAccessTokenException e) {
-            refuse(ctx, api, BearerError.invalidToken(api.id(), e.getMessage()));
+            BearerError error = BearerError.invalidToken(api.id(), e.getMessage());
+            refuse(ctx, api, api.dpopRequired() ? error.asDPoP() : error);
             return;
         } catch (BearerError e) {
-            refuse(ctx, api, e);
+            refuse(ctx, api, api.dpopRequired() && e.scheme.equals("Bearer") ? e.asDPoP() : e);
             return;
         }
         Optional<ClientView> cached = registry.cachedClient(token.clientId());

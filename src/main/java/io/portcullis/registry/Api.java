@@ -55,6 +55,10 @@ public class Api extends PanacheEntityBase {
 
     public boolean deprecated;
 
+    /** RFC 9449: every token of this API is bound to a key of the client's. */
+    @Column(name = "dpop_required")
+    public boolean dpopRequired;
+
     @Column(name = "upstream_timeout_seconds")
     public int upstreamTimeoutSeconds = DEFAULT_UPSTREAM_TIMEOUT_SECONDS;
 

@@ -20,6 +20,7 @@ public record ApiView(
         boolean hideCredentials,
         boolean deprecated,
         int upstreamTimeoutSeconds,
+        boolean dpopRequired,
         Set<String> authMethodIds,
         Map<String, String> scopes,
         List<RouteView> routes) {

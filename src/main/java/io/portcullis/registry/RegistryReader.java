@@ -86,6 +86,7 @@ public class RegistryReader {
                 api.hideCredentials,
                 api.deprecated,
                 api.upstreamTimeoutSeconds,
+                api.dpopRequired,
                 api.authMethods.stream().map(m -> m.id).collect(Collectors.toUnmodifiableSet()),
                 java.util.Collections.unmodifiableMap(scopes),
                 routes);

@@ -41,7 +41,14 @@ public class RegistryService {
     public record ApiSpec(String id, String name, String description, String requestPath, String upstreamUrl,
                           Integer tokenLifetimeSeconds, Boolean clientCredentialsEnabled, Boolean hideCredentials,
                           Boolean deprecated, List<String> authMethods, List<ScopeSpec> scopes, List<RouteSpec> routes,
-                          List<String> plans, Integer upstreamTimeoutSeconds) {
+                          List<String> plans, Integer upstreamTimeoutSeconds, Boolean dpopRequired) {
+        public ApiSpec(String id, String name, String description, String requestPath, String upstreamUrl,
+                       Integer tokenLifetimeSeconds, Boolean clientCredentialsEnabled, Boolean hideCredentials,
+                       Boolean deprecated, List<String> authMethods, List<ScopeSpec> scopes, List<RouteSpec> routes,
+                       List<String> plans, Integer upstreamTimeoutSeconds) {
+            this(id, name, description, requestPath, upstreamUrl, tokenLifetimeSeconds, clientCredentialsEnabled, hideCredentials,
+                    deprecated, authMethods, scopes, routes, plans, upstreamTimeoutSeconds, null);
+        }
     }
 
     public record SubscriptionSpec(String applicationId, String apiId, String planId, boolean trusted,
@@ -225,6 +232,7 @@ public class RegistryService {
         api.clientCredentialsEnabled = spec.clientCredentialsEnabled() == null || spec.clientCredentialsEnabled();
         api.hideCredentials = Boolean.TRUE.equals(spec.hideCredentials());
         api.deprecated = Boolean.TRUE.equals(spec.deprecated());
+        api.dpopRequired = Boolean.TRUE.equals(spec.dpopRequired());
 
         java.util.LinkedHashSet<String> methodIds = new java.util.LinkedHashSet<>(nullToEmpty(spec.authMethods()));
         if (!methodIds.equals(api.authMethods.stream().map(m -> m.id).collect(java.util.stream.Collectors.toSet()))) {

@@ -36,12 +36,22 @@ public class AccessTokenIssuer {
 
     /** RFC 9068 section 2.2: iss, exp, aud, sub, client_id, iat, jti, and scope when any was granted. */
     public String issue(String authMethodId, ApiView api, ClientView client, Set<String> scopes, Instant now) {
-        return sign(issuer(authMethodId, api.id()), api, client, scopes, now, authMethodId, keys.current());
+        return issue(authMethodId, api, client, scopes, now, null);
+    }
+
+    /** @param jkt the thumbprint of the client's DPoP key (RFC 9449 section 6.1), or null for a bearer token */
+    public String issue(String authMethodId, ApiView api, ClientView client, Set<String> scopes, Instant now, String jkt) {
+        return sign(issuer(authMethodId, api.id()), api, client, scopes, now, authMethodId, keys.current(), jkt);
     }
 
     /** The token itself, from its parts; public for the JMH benchmarks. */
     public static String sign(String issuer, ApiView api, ClientView client, Set<String> scopes, Instant now, String authMethodId,
                               SigningKeys.ActiveKey key) {
+        return sign(issuer, api, client, scopes, now, authMethodId, key, null);
+    }
+
+    public static String sign(String issuer, ApiView api, ClientView client, Set<String> scopes, Instant now, String authMethodId,
+                              SigningKeys.ActiveKey key, String jkt) {
         long iat = now.getEpochSecond();
         JwtClaimsBuilder claims = Jwt.claims()
                 .issuer(issuer)
@@ -57,6 +67,9 @@ public class AccessTokenIssuer {
                 .claim("auth_method", authMethodId);
         if (!scopes.isEmpty()) {
             claims.claim("scope", String.join(" ", scopes));
+        }
+        if (jkt != null) {
+            claims.claim("cnf", java.util.Map.of("jkt", jkt));
         }
         return claims.jws()
                 .keyId(key.kid())

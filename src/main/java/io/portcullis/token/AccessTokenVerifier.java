@@ -130,7 +130,8 @@ public class AccessTokenVerifier {
                     claims.getIssuedAt().getValue(),
                     claims.getExpirationTime().getValue(),
                     claims.getJwtId(),
-                    claims.getSubject());
+                    claims.getSubject(),
+                    claims.getClaimValue("cnf") instanceof java.util.Map<?, ?> cnf && cnf.get("jkt") instanceof String jkt ? jkt : null);
         } catch (InvalidJwtException e) {
             throw new InvalidAccessTokenException(e.hasExpired() ? "The access token has expired" : "The access token is invalid");
         } catch (MalformedClaimException e) {

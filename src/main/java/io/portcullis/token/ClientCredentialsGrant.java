@@ -27,9 +27,11 @@ public class ClientCredentialsGrant {
     private final PortcullisConfig config;
     private final Metrics metrics;
     private final AuditLog audit;
+    private final DPoPReplayStore replay;
 
     public ClientCredentialsGrant(TokenEndpoints endpoints, ClientAuthenticator authenticator, AccessTokenIssuer issuer,
-                                  PortcullisConfig config, Metrics metrics, AuditLog audit) {
+                                  PortcullisConfig config, Metrics metrics, AuditLog audit, DPoPReplayStore replay) {
+        this.replay = replay;
         this.metrics = metrics;
         this.audit = audit;
         this.endpoints = endpoints;
@@ -53,10 +55,16 @@ public class ClientCredentialsGrant {
      */
     public TokenResponse token(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body,
                                String remoteAddress, String requestId) {
+        return token(authMethodId, apiId, contentType, authorization, body, null, remoteAddress, requestId);
+    }
+
+    /** @param dpop the DPoP proof headers (RFC 9449), or null */
+    public TokenResponse token(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body,
+                               List<String> dpop, String remoteAddress, String requestId) {
         long start = System.nanoTime();
         Attempt attempt = new Attempt();
         try {
-            TokenResponse response = endpoints.call(() -> decide(authMethodId, apiId, contentType, authorization, body, attempt));
+            TokenResponse response = endpoints.call(() -> decide(authMethodId, apiId, contentType, authorization, body, dpop, attempt));
             metrics.tokenGranted(apiId, authMethodId, System.nanoTime() - start);
             audit.record(AuditEvent.token(attempt.clientId, apiId, authMethodId, true, null, attempt.scope, attempt.granted,
                     remoteAddress, requestId));
@@ -70,7 +78,7 @@ public class ClientCredentialsGrant {
     }
 
     private TokenResponse decide(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body,
-                                 Attempt attempt) {
+                                 List<String> dpop, Attempt attempt) {
         TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
         ApiView api = endpoint.api();
         TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
@@ -102,9 +110,30 @@ public class ClientCredentialsGrant {
 
         Set<String> requested = ScopePolicy.parse(request.scope());
         Set<String> granted = ScopePolicy.grant(api, client, requested);
-        String token = issuer.issue(endpoint.authMethod().id(), api, client, granted, Instant.now());
+        String jkt = proofOfPossession(endpoint, dpop);
+        String token = issuer.issue(endpoint.authMethod().id(), api, client, granted, Instant.now(), jkt);
         String scope = requested.isEmpty() && granted.isEmpty() ? null : String.join(" ", granted);
         attempt.granted = String.join(" ", granted);
-        return new TokenResponse(token, "bearer", api.tokenLifetimeSeconds(), scope);
+        return new TokenResponse(token, jkt == null ? "bearer" : "DPoP", api.tokenLifetimeSeconds(), scope);
+    }
+
+    /**
+     * RFC 9449 section 5: a valid proof binds the token to its key; an API that requires DPoP takes no
+     * token without one.
+     *
+     * @return the key's thumbprint, or null for a bearer token
+     */
+    private String proofOfPossession(TokenEndpoints.Endpoint endpoint, List<String> dpop) {
+        if (dpop == null || dpop.isEmpty()) {
+            if (endpoint.api().dpopRequired()) {
+                throw OAuthError.invalidDpopProof("API '" + endpoint.api().id() + "' requires DPoP: send a DPoP proof");
+            }
+            return null;
+        }
+        try {
+            return DPoPProofs.check(dpop, "POST", endpoint.issuer() + "/token", null, Instant.now().getEpochSecond(), replay).jkt();
+        } catch (DPoPProofs.InvalidProofException e) {
+            throw OAuthError.invalidDpopProof(e.getMessage());
+        }
     }
 }

@@ -65,6 +65,11 @@ public class OAuthError extends RuntimeException {
         return new OAuthError(400, "invalid_target", description);
     }
 
+    /** RFC 9449 section 5. */
+    public static OAuthError invalidDpopProof(String description) {
+        return new OAuthError(400, "invalid_dpop_proof", description);
+    }
+
     public static OAuthError temporarilyUnavailable() {
         return new OAuthError(503, "temporarily_unavailable", "The authorization server cannot reach its database; try again shortly",
                 Map.of("Retry-After", "5"));

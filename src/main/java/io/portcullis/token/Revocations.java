@@ -120,6 +120,7 @@ public class Revocations {
             QuarkusTransaction.requiringNew().run(() -> {
                 em.createNativeQuery("delete from revoked_token where expires_at < now()").executeUpdate();
                 em.createNativeQuery("delete from used_assertion where expires_at < now()").executeUpdate();
+                em.createNativeQuery("delete from dpop_proof_jti where expires_at < now()").executeUpdate();
             });
         } catch (RuntimeException e) {
             LOG.debugf("Purge skipped: %s", e.getClass().getSimpleName());

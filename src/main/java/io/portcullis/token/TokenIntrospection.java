@@ -70,7 +70,10 @@ public class TokenIntrospection {
             active.put("scope", String.join(" ", verified.scopes().stream().sorted().toList()));
         }
         active.put("client_id", verified.clientId());
-        active.put("token_type", "Bearer");
+        active.put("token_type", verified.isDPoPBound() ? "DPoP" : "Bearer");
+        if (verified.isDPoPBound()) {
+            active.put("cnf", Map.of("jkt", verified.jkt()));
+        }
         active.put("exp", verified.expiresAt());
         active.put("iat", verified.issuedAt());
         active.put("sub", verified.subject());

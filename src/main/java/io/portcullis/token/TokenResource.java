@@ -33,6 +33,7 @@ public class TokenResource {
                           HttpHeaders headers, io.vertx.core.http.HttpServerRequest request, byte[] body) {
         // RFC 6749 section 5.1
         return noStore(grant.token(authMethodId, apiId, contentType(headers), authorization(headers), body,
+                headers.getRequestHeader("DPoP"),
                 request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
                 io.portcullis.ops.RequestLog.of(request)));
     }

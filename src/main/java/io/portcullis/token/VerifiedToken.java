@@ -15,5 +15,11 @@ public record VerifiedToken(
         long issuedAt,
         long expiresAt,
         String jti,
-        String subject) {
+        String subject,
+        String jkt) {
+
+    /** RFC 9449 section 6: bound to a client's DPoP key. */
+    public boolean isDPoPBound() {
+        return jkt != null;
+    }
 }
