@@ -124,6 +124,10 @@ public interface PortcullisConfig {
 
         @WithDefault("60s")
         Duration window();
+
+        /** Failed authentications from one source address, any client id, before it gets 429 (NATs share addresses). */
+        @WithDefault("100")
+        int maxFailuresPerAddress();
     }
 
     /** The dev-mode demo: an API, an application and a subscription with known credentials. */

@@ -37,20 +37,20 @@ public class ClientAuthenticator {
     /**
      * @param audiences what a private_key_jwt assertion may name as its {@code aud}: this
      *                  authorization server's issuer and endpoint URLs
+     * @param address   the caller's address, which failures are counted by besides the client id
      * @return the subscription the credentials belong to, which is one of {@code api}'s
      * @throws OAuthError invalid_client (401), 429 when locked out, or unauthorized_client for a public client
      */
-    public ClientView authenticate(ApiView api, TokenRequest request, Set<String> audiences) {
+    public ClientView authenticate(ApiView api, TokenRequest request, Set<String> audiences, String address) {
         boolean basic = request.authenticationMethod() == ClientAuthenticationMethod.CLIENT_SECRET_BASIC;
         String clientId = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT
                 ? assertions.claimedClientId(request.clientAssertion(), request.clientId())
                 : request.clientId();
+        boolean wellFormed = clientId != null && CLIENT_ID.matcher(clientId).matches();
+        limiter.checkAllowed(wellFormed ? clientId : null, address);
         if (clientId == null) {
+            limiter.recordFailure(null, address);
             throw OAuthError.invalidClient(basic, api.id());
-        }
-        boolean wellFormed = CLIENT_ID.matcher(clientId).matches();
-        if (wellFormed) {
-            limiter.checkAllowed(clientId);
         }
         Optional<ClientView> found = wellFormed ? registry.client(clientId) : Optional.empty();
         ClientView client = found.orElse(null);
@@ -62,9 +62,7 @@ public class ClientAuthenticator {
                 ? client != null && assertions.verify(client, request.clientAssertion(), audiences)
                 : secretMatches(client, request.clientSecret());
         if (!authenticated || client == null || !client.apiId().equals(api.id())) {
-            if (wellFormed) {
-                limiter.recordFailure(clientId);
-            }
+            limiter.recordFailure(wellFormed ? clientId : null, address);
             throw OAuthError.invalidClient(basic, api.id());
         }
         return client;

@@ -45,6 +45,7 @@ public class ClientCredentialsGrant {
         String clientId;
         String scope;
         String granted;
+        String address;
     }
 
     /**
@@ -63,6 +64,7 @@ public class ClientCredentialsGrant {
                                List<String> dpop, String remoteAddress, String requestId) {
         long start = System.nanoTime();
         Attempt attempt = new Attempt();
+        attempt.address = remoteAddress;
         try {
             TokenResponse response = endpoints.call(() -> decide(authMethodId, apiId, contentType, authorization, body, dpop, attempt));
             metrics.tokenGranted(apiId, authMethodId, System.nanoTime() - start);
@@ -92,7 +94,7 @@ public class ClientCredentialsGrant {
             throw OAuthError.unsupportedGrantType();
         }
 
-        ClientView client = authenticator.authenticate(api, request, endpoint.assertionAudiences());
+        ClientView client = authenticator.authenticate(api, request, endpoint.assertionAudiences(), attempt.address);
         attempt.clientId = client.clientId();
 
         // RFC 6749 section 5.2 unauthorized_client: authenticated, but not allowed this grant here

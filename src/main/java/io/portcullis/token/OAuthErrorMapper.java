@@ -39,6 +39,13 @@ public class OAuthErrorMapper {
         if (e instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse().getStatus() < 500) {
             return render(new OAuthError(w.getResponse().getStatus(), "invalid_request", "The request cannot be processed"));
         }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                // the client broke off, or sent what cannot be read: its fault, not ours
+                LOG.debugf("Token request body unreadable: %s", t.getClass().getSimpleName());
+                return render(OAuthError.invalidRequest("The request body could not be read"));
+            }
+        }
         LOG.errorf("Token request failed unexpectedly: %s", e.getClass().getName());
         return render(OAuthError.serverError());
     }

@@ -34,12 +34,12 @@ public class TokenIntrospection {
     }
 
     public Map<String, Object> introspect(String authMethodId, String apiId, String contentType, List<String> authorization,
-                                          byte[] body) {
+                                          byte[] body, String address) {
         return endpoints.call(() -> {
             TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
             TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
             // section 2.1: the caller is authenticated, and must be subscribed to this API
-            authenticator.authenticate(endpoint.api(), request, endpoint.assertionAudiences());
+            authenticator.authenticate(endpoint.api(), request, endpoint.assertionAudiences(), address);
             endpoint.requireAccepted();
             String token = request.parameter("token");
             if (token == null) {

@@ -34,27 +34,30 @@ public class TokenResource {
         // RFC 6749 section 5.1
         return noStore(grant.token(authMethodId, apiId, contentType(headers), authorization(headers), body,
                 headers.getRequestHeader("DPoP"),
-                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
-                io.portcullis.ops.RequestLog.of(request)));
+                address(request), io.portcullis.ops.RequestLog.of(request)));
     }
 
     @POST
     @Path("introspect")
     public Response introspect(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId,
-                               HttpHeaders headers, byte[] body) {
-        return noStore(introspection.introspect(authMethodId, apiId, contentType(headers), authorization(headers), body));
+                               HttpHeaders headers, io.vertx.core.http.HttpServerRequest request, byte[] body) {
+        return noStore(introspection.introspect(authMethodId, apiId, contentType(headers), authorization(headers), body, address(request)));
     }
 
     @POST
     @Path("revoke")
     public Response revoke(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId,
-                           HttpHeaders headers, byte[] body) {
-        revocation.revoke(authMethodId, apiId, contentType(headers), authorization(headers), body);
+                           HttpHeaders headers, io.vertx.core.http.HttpServerRequest request, byte[] body) {
+        revocation.revoke(authMethodId, apiId, contentType(headers), authorization(headers), body, address(request));
         return Response.ok().header("Cache-Control", "no-store").build();
     }
 
     private static Response noStore(Object entity) {
         return Response.ok(entity, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
+    }
+
+    private static String address(io.vertx.core.http.HttpServerRequest request) {
+        return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
     }
 
     private static String contentType(HttpHeaders headers) {

@@ -25,11 +25,11 @@ public class TokenRevocation {
         this.revocations = revocations;
     }
 
-    public void revoke(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body) {
+    public void revoke(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body, String address) {
         endpoints.call(() -> {
             TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
             TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
-            ClientView client = authenticator.authenticate(endpoint.api(), request, endpoint.assertionAudiences());
+            ClientView client = authenticator.authenticate(endpoint.api(), request, endpoint.assertionAudiences(), address);
             endpoint.requireAccepted();
             String token = request.parameter("token");
             if (token == null) {

@@ -13,7 +13,7 @@ import java.util.Map;
 public final class DatabaseSnapshot {
     private static final List<String> TABLES = List.of("auth_method", "api", "api_auth_method", "api_scope", "api_route",
             "api_route_scope", "plan", "api_plan", "application", "subscription", "subscription_scope", "signing_key",
-            "registry_version");
+            "registry_version", "revoked_token", "used_assertion", "dpop_proof_jti");
 
     private DatabaseSnapshot() {
     }
