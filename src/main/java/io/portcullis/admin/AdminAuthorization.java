@@ -41,18 +41,20 @@ public class AdminAuthorization {
     }
 
     @ServerRequestFilter
+    @AdminOnly
     public Response authorize(HttpServerRequest request) {
-        if (!request.path().startsWith("/admin/")) {
-            return null;
-        }
         String realm = RegistryService.BUILTIN_ADMIN_API;
         ApiView api = registry.api(realm).orElse(null);
         try {
             if (api == null) {
                 throw BearerError.invalidToken(realm, "The admin API is not set up");
             }
-            VerifiedToken token = verifier.verify(GatewayPolicy.bearerToken(request.headers().getAll("Authorization"), realm));
+            GatewayPolicy.Presentation presentation = GatewayPolicy.presentation(request.headers().getAll("Authorization"), realm);
+            VerifiedToken token = verifier.verify(presentation.token());
             GatewayPolicy.checkAudienceAndIssuer(api, token, config.get().baseUrl());
+            // a key-bound admin token is no good without its key (RFC 9449), as at the gateway
+            GatewayPolicy.checkProofOfPossession(api, token, presentation, request.headers().getAll("DPoP"), request.method().name(),
+                    config.get().baseUrl() + request.path(), System.currentTimeMillis() / 1000, (jkt, jti, exp) -> true);
             GatewayPolicy.checkSubscription(api, token, registry.client(token.clientId()));
             if (!token.scopes().contains(AdminBootstrap.SCOPE)) {
                 throw BearerError.insufficientScope(realm, java.util.Set.of(AdminBootstrap.SCOPE));

@@ -21,6 +21,7 @@ import java.time.format.DateTimeParseException;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Audit")
 @SecurityRequirement(name = "admin")
+@AdminOnly
 public class AuditResource {
     private final AdminQueries queries;
 

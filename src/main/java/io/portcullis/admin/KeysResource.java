@@ -20,6 +20,7 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Signing keys")
 @SecurityRequirement(name = "admin")
+@AdminOnly
 public class KeysResource {
     private final SigningKeys keys;
     private final AdminQueries queries;

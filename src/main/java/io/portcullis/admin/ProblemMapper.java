@@ -17,19 +17,19 @@ public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
     @ServerExceptionMapper
-    public Response registry(RegistryException e, HttpServerRequest request) {
+    public Response registry(RegistryException e, io.vertx.ext.web.RoutingContext routing) {
         int status = switch (e.kind) {
             case INVALID -> 400;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
         };
-        return problem(status, e.getMessage(), request.path(), e.field);
+        return problem(status, e.getMessage(), routing.normalizedPath(), e.field);
     }
 
     /** A body Jackson cannot read: name where it broke, never echo it. */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
-    public Response unreadable(JsonProcessingException e, HttpServerRequest request) {
-        if (!request.path().startsWith("/admin/")) {
+    public Response unreadable(JsonProcessingException e, io.vertx.ext.web.RoutingContext routing) {
+        if (!routing.normalizedPath().startsWith("/admin/")) {
             return null;
         }
         String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
@@ -45,56 +45,56 @@ public class ProblemMapper {
         if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
             field = u.getPropertyName();
         }
-        return problem(400, detail, request.path(), field);
+        return problem(400, detail, routing.normalizedPath(), field);
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
-    public Response unparsable(com.fasterxml.jackson.core.JsonParseException e, HttpServerRequest request) {
-        return unreadable(e, request);
+    public Response unparsable(com.fasterxml.jackson.core.JsonParseException e, io.vertx.ext.web.RoutingContext routing) {
+        return unreadable(e, routing);
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
-    public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e, HttpServerRequest request) {
-        return unreadable(e, request);
+    public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e, io.vertx.ext.web.RoutingContext routing) {
+        return unreadable(e, routing);
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
-    public Response uninstantiable(com.fasterxml.jackson.databind.exc.ValueInstantiationException e, HttpServerRequest request) {
-        return unreadable(e, request);
+    public Response uninstantiable(com.fasterxml.jackson.databind.exc.ValueInstantiationException e, io.vertx.ext.web.RoutingContext routing) {
+        return unreadable(e, routing);
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
-    public Response web(WebApplicationException e, HttpServerRequest request) {
-        if (!request.path().startsWith("/admin/")) {
+    public Response web(WebApplicationException e, io.vertx.ext.web.RoutingContext routing) {
+        if (!routing.normalizedPath().startsWith("/admin/")) {
             return e.getResponse();
         }
-        return other(e, request);
+        return other(e, routing);
     }
 
     /** Anything else under /admin: a problem document, not the framework's page. */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 200)
-    public Response other(Throwable e, HttpServerRequest request) {
-        if (!request.path().startsWith("/admin/")) {
+    public Response other(Throwable e, io.vertx.ext.web.RoutingContext routing) {
+        if (!routing.normalizedPath().startsWith("/admin/")) {
             return e instanceof WebApplicationException w ? w.getResponse() : null;
         }
         if (e instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
             Throwable cause = w.getCause();
             if (cause instanceof JsonProcessingException json) {
-                return unreadable(json, request);
+                return unreadable(json, routing);
             }
             int status = w.getResponse().getStatus();
             return problem(status, status == 404 ? "no such resource" : status == 405 ? "method not allowed" : "the request cannot be processed",
-                    request.path(), null);
+                    routing.normalizedPath(), null);
         }
         if (DatabaseFailures.isUnreachable(e)) {
-            return Response.fromResponse(problem(503, "the database cannot be reached", request.path(), null))
+            return Response.fromResponse(problem(503, "the database cannot be reached", routing.normalizedPath(), null))
                     .header("Retry-After", "5").build();
         }
         if (isConstraintViolation(e)) {
-            return problem(409, "the change conflicts with data that depends on it", request.path(), null);
+            return problem(409, "the change conflicts with data that depends on it", routing.normalizedPath(), null);
         }
         LOG.errorf("Admin request failed: %s", e.getClass().getName());
-        return problem(500, "the server met an unexpected condition", request.path(), null);
+        return problem(500, "the server met an unexpected condition", routing.normalizedPath(), null);
     }
 
     private static boolean isConstraintViolation(Throwable e) {

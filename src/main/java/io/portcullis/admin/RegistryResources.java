@@ -45,6 +45,7 @@ public final class RegistryResources {
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "Auth methods")
     @SecurityRequirement(name = "admin")
+    @AdminOnly
     public static class AuthMethods {
         private final RegistryService registry;
         private final AdminQueries queries;
@@ -108,6 +109,7 @@ public final class RegistryResources {
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "Plans")
     @SecurityRequirement(name = "admin")
+    @AdminOnly
     public static class Plans {
         private final RegistryService registry;
         private final AdminQueries queries;
@@ -171,6 +173,7 @@ public final class RegistryResources {
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "APIs")
     @SecurityRequirement(name = "admin")
+    @AdminOnly
     public static class Apis {
         private final RegistryService registry;
         private final AdminQueries queries;
@@ -231,6 +234,7 @@ public final class RegistryResources {
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "Applications")
     @SecurityRequirement(name = "admin")
+    @AdminOnly
     public static class Applications {
         private final RegistryService registry;
         private final AdminQueries queries;

@@ -37,6 +37,7 @@ import java.util.UUID;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Subscriptions")
 @SecurityRequirement(name = "admin")
+@AdminOnly
 public class SubscriptionsResource {
     private final RegistryService registry;
     private final AdminQueries queries;

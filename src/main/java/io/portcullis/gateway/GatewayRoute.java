@@ -22,6 +22,8 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class GatewayRoute {
+    private static final java.util.regex.Pattern AMBIGUOUS = java.util.regex.Pattern.compile("[;\\\\]|%2[fF]|%5[cC]|%2[eE]");
+
     /** A request that passed this many Portcullis gateways is going round in circles. */
     private static final int MAX_HOPS = 8;
 
@@ -61,6 +63,12 @@ public class GatewayRoute {
         }
         ApiView api = match.get();
         HttpServerRequest request = ctx.request();
+        if (AMBIGUOUS.matcher(request.path()).find()) {
+            // ';' parameters and encoded slashes or backslashes mean one path here and another upstream
+            // (a route's scope must not be skipped, and no request may leave the API's upstream path)
+            GatewayResponses.error(ctx.response(), 400, "invalid_request", "The path has characters the gateway does not forward");
+            return;
+        }
         long start = System.nanoTime();
         ctx.addEndHandler(ended -> metrics.gatewayRequest(api.id(), ctx.response().getStatusCode(), System.nanoTime() - start));
         request.pause();

@@ -27,7 +27,8 @@ public final class UpstreamHeaders {
         Set<String> connectionListed = listedInConnection(incoming);
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
         incoming.forEach(header -> {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
+            // CGI-style upstreams read X_Consumer_Username as X-Consumer-Username: those spellings go too
+            String name = header.getKey().toLowerCase(Locale.ROOT).replace('_', '-');
             if (HOP_BY_HOP.contains(name) || connectionListed.contains(name) || GATEWAY_HEADERS.contains(name)
                     || (api.hideCredentials() && name.equals("authorization"))) {
                 return;

@@ -79,9 +79,16 @@ public class UpstreamProxy {
             HttpClientRequest upstreamRequest = created.result();
             // the caller went away: free the upstream connection instead of finishing the exchange
             response.closeHandler(v -> upstreamRequest.reset());
+            if (response.closed()) {
+                upstreamRequest.reset();
+                return;
+            }
+            // a caller that breaks off mid-upload must not look like a complete body upstream
+            request.exceptionHandler(e -> upstreamRequest.reset());
             boolean chunked = request.headers().contains("Transfer-Encoding", "chunked", true);
-            boolean hasBody = chunked || request.headers().contains("Content-Length") && !"0".equals(request.getHeader("Content-Length"));
-            if (chunked) {
+            boolean hasBody = !request.isEnded() && (chunked || request.version() == io.vertx.core.http.HttpVersion.HTTP_2
+                    || request.headers().contains("Content-Length") && !"0".equals(request.getHeader("Content-Length")));
+            if (hasBody && !request.headers().contains("Content-Length")) {
                 upstreamRequest.setChunked(true);
             }
             var sent = hasBody ? upstreamRequest.send(request) : upstreamRequest.send();
@@ -107,16 +114,18 @@ public class UpstreamProxy {
         if (!upstreamResponse.headers().contains("Content-Length") && request.version() != io.vertx.core.http.HttpVersion.HTTP_1_0) {
             response.setChunked(true);
         }
-        upstreamResponse.exceptionHandler(e -> {
-            // the upstream broke off mid-body: all that is left is to cut the caller off too
+        // a body the upstream broke off must reach the caller as broken off, not as a complete one
+        upstreamResponse.pipe().endOnFailure(false).to(response).onFailure(e -> {
             outcome.upstreamFailed(502, e.getClass().getSimpleName());
+            upstreamResponse.request().reset();
             response.reset();
         });
-        upstreamResponse.pipeTo(response).onFailure(e -> upstreamResponse.request().reset());
     }
 
     private static void fail(HttpServerRequest request, Throwable cause, Outcome outcome) {
         HttpServerResponse response = request.response();
+        // the body was paused for the upstream; let it drain so that the connection can be reused
+        request.resume();
         // Vert.x's idle timeout is a java.util.concurrent.TimeoutException; a slow connect is Netty's
         boolean timeout = cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException;
         int status = timeout ? 504 : 502;

@@ -67,11 +67,17 @@ public class AuditLog {
                 Thread.currentThread().interrupt();
             }
         }
+        RuntimeException last = null;
         for (int attempt = 0; attempt < 3 && !queue.isEmpty(); attempt++) {
-            flushQuietly();
+            try {
+                flush();
+            } catch (SQLException | RuntimeException e) {
+                last = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            }
         }
         if (!queue.isEmpty()) {
-            LOG.errorf("%d audit records could not be written before shutdown", queue.size());
+            LOG.errorf("%d audit records could not be written before shutdown (%s: %s)", queue.size(),
+                    last == null ? "-" : last.getClass().getName(), last == null ? "-" : last.getMessage());
         }
     }
 
@@ -140,8 +146,8 @@ public class AuditLog {
                 s.setString(11, cut(e.scopesGranted(), 1000));
                 s.setString(12, cut(e.remoteAddress(), 64));
                 s.setString(13, cut(e.requestId(), 100));
-                s.setString(14, e.before());
-                s.setString(15, e.after());
+                s.setString(14, cut(e.before(), 1_000_000));
+                s.setString(15, cut(e.after(), 1_000_000));
                 s.addBatch();
             }
             s.executeBatch();
@@ -158,7 +164,12 @@ public class AuditLog {
         }
     }
 
+    /** Bounded, and printable: PostgreSQL refuses NUL in text, and a record it refuses would stall the queue. */
     private static String cut(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
+        if (value == null) {
+            return null;
+        }
+        String clean = value.replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "?");
+        return clean.length() <= max ? clean : clean.substring(0, max);
     }
 }

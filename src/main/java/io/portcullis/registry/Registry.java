@@ -42,6 +42,8 @@ public class Registry {
     private final Cache<String, Optional<ClientView>> clients;
     private volatile RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
     private volatile long version = -1;
+    /** Bumped before every reload, so that a client load that overlaps one is not cached. */
+    private volatile long generation;
     private volatile boolean pollFailing;
     private ScheduledExecutorService poller;
 
@@ -99,7 +101,17 @@ public class Registry {
     }
 
     public Optional<ClientView> client(String clientId) {
-        return clients.get(clientId, reader::client);
+        Optional<ClientView> cached = clients.getIfPresent(clientId);
+        if (cached != null) {
+            return cached;
+        }
+        // a load that overlaps a reload may have read the old row: it answers this request, but is not kept
+        long before = generation;
+        Optional<ClientView> loaded = reader.client(clientId);
+        if (generation == before) {
+            clients.put(clientId, loaded);
+        }
+        return loaded;
     }
 
     public RegistrySnapshot snapshot() {
@@ -148,10 +160,12 @@ public class Registry {
     }
 
     private synchronized void reload() {
+        generation++;
         long before = reader.version();
         RegistrySnapshot loaded = reader.snapshot();
-        clients.invalidateAll();
         snapshot = loaded;
+        generation++;
+        clients.invalidateAll();
         // a change that landed while loading is picked up by the next poll
         version = before;
     }

@@ -279,8 +279,9 @@ public class RegistryService {
     private void applyRoutes(Api api, List<RouteSpec> specs) {
         List<String> wanted = new java.util.ArrayList<>();
         for (RouteSpec routeSpec : nullToEmpty(specs)) {
-            if (routeSpec == null || routeSpec.pathPrefix() == null || !routeSpec.pathPrefix().startsWith("/")) {
-                throw RegistryException.invalid("routes", "a route's pathPrefix must start with /");
+            if (routeSpec == null || routeSpec.pathPrefix() == null || !routeSpec.pathPrefix().matches("/|(/[A-Za-z0-9_~!$&'()*+,=:@.-]+)+")
+                    || routeSpec.pathPrefix().matches(".*/\\.{1,2}(/.*)?")) {
+                throw RegistryException.invalid("routes", "a route's pathPrefix must be a path like /orders: no trailing slash, dot segment, '%' or ';'");
             }
             for (String method : nullToEmpty(routeSpec.methods())) {
                 if (method == null || !method.matches("[A-Z]{1,16}")) {
@@ -503,8 +504,9 @@ public class RegistryService {
                 throw RegistryException.invalid("jwks", "jwks is not a JWK set");
             }
         }
-        if (jwksUri != null && !jwksUri.matches("https?://\\S+")) {
-            throw RegistryException.invalid("jwksUri", "jwksUri must be an http(s) URL");
+        // keys fetched over plain HTTP could be replaced on the way: https only, but for a loopback address
+        if (jwksUri != null && !(jwksUri.matches("https://\\S+") || jwksUri.matches("http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:\\d+)?/\\S*"))) {
+            throw RegistryException.invalid("jwksUri", "jwksUri must be an https URL");
         }
         sub.jwks = jwks;
         sub.jwksUri = jwksUri;

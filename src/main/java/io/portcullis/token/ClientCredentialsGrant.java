@@ -28,9 +28,12 @@ public class ClientCredentialsGrant {
     private final Metrics metrics;
     private final AuditLog audit;
     private final DPoPReplayStore replay;
+    private final io.portcullis.registry.Registry registry;
 
     public ClientCredentialsGrant(TokenEndpoints endpoints, ClientAuthenticator authenticator, AccessTokenIssuer issuer,
-                                  PortcullisConfig config, Metrics metrics, AuditLog audit, DPoPReplayStore replay) {
+                                  PortcullisConfig config, Metrics metrics, AuditLog audit, DPoPReplayStore replay,
+                                  io.portcullis.registry.Registry registry) {
+        this.registry = registry;
         this.replay = replay;
         this.metrics = metrics;
         this.audit = audit;
@@ -84,7 +87,7 @@ public class ClientCredentialsGrant {
         TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
         ApiView api = endpoint.api();
         TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
-        attempt.clientId = request.clientId();
+        attempt.clientId = knownClientId(request.clientId());
         attempt.scope = request.scope();
         // RFC 6749 section 4.4.2
         if (request.grantType() == null) {
@@ -117,6 +120,14 @@ public class ClientCredentialsGrant {
         String scope = requested.isEmpty() && granted.isEmpty() ? null : String.join(" ", granted);
         attempt.granted = String.join(" ", granted);
         return new TokenResponse(token, jkt == null ? "bearer" : "DPoP", api.tokenLifetimeSeconds(), scope);
+    }
+
+    /** A client id worth recording: one the registry knows. A client that swapped id and secret must not put its secret in the audit trail. */
+    private String knownClientId(String claimed) {
+        if (claimed == null || !claimed.matches("[A-Za-z0-9_.-]{8,64}")) {
+            return null;
+        }
+        return registry.client(claimed).isPresent() ? claimed : null;
     }
 
     /**

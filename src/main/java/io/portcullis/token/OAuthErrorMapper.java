@@ -20,9 +20,9 @@ public class OAuthErrorMapper {
 
     /** CONTRACT section 2: another method at the token endpoint is 405 with Allow: POST, in the endpoint's own error format. */
     @ServerExceptionMapper
-    public Response map(NotAllowedException e, HttpServerRequest request) {
-        if (TOKEN_PATH.matcher(request.path()).matches()) {
-            return render(OAuthError.methodNotAllowed(request.path().replaceAll(".*/", "")));
+    public Response map(NotAllowedException e, io.vertx.ext.web.RoutingContext routing) {
+        if (TOKEN_PATH.matcher(routing.normalizedPath()).matches()) {
+            return render(OAuthError.methodNotAllowed(routing.normalizedPath().replaceAll("/$", "").replaceAll(".*/", "")));
         }
         return e.getResponse();
     }
@@ -32,8 +32,8 @@ public class OAuthErrorMapper {
      * and without a stack trace (CONTRACT section 2). Elsewhere Quarkus's own handling stays.
      */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 100)
-    public Response map(Throwable e, HttpServerRequest request) {
-        if (!TOKEN_PATH.matcher(request.path()).matches()) {
+    public Response map(Throwable e, io.vertx.ext.web.RoutingContext routing) {
+        if (!TOKEN_PATH.matcher(routing.normalizedPath()).matches()) {
             return e instanceof jakarta.ws.rs.WebApplicationException w ? w.getResponse() : null;
         }
         if (e instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse().getStatus() < 500) {

@@ -94,6 +94,17 @@ class AdminApiTest {
     }
 
     @Test
+    void noSpellingOfTheAdminPathGetsPastTheTokenCheck() throws Exception {
+        for (String path : List.of("//admin/v1/apis", "/%61dmin/v1/apis", "/./admin/v1/apis", "/auth/jwks/../../admin/v1/apis",
+                "/admin/v1/../v1/apis", "/admin//v1/apis")) {
+            var connection = (java.net.HttpURLConnection) java.net.URI.create("http://localhost:8081" + path).toURL().openConnection();
+            int status = connection.getResponseCode();
+            org.junit.jupiter.api.Assertions.assertTrue(status == 401 || status == 404 || status == 400,
+                    path + " answered " + status + " without a token");
+        }
+    }
+
+    @Test
     void aTokenWithoutTheAdminScopeIs403() {
         String app = Fixtures.uniqueId("app");
         admin().body(Map.of("id", app, "name", "Nosy", "clientType", "confidential")).post("/admin/v1/applications").then().statusCode(201);

@@ -148,6 +148,26 @@ class GatewayTest {
     }
 
     @Test
+    void underscoreSpellingsOfTheGatewayHeadersAreDropped() {
+        var h = given().header("Authorization", "Bearer " + token).header("X_Consumer_Username", "evil$api")
+                .header("X_Authenticated_Scope", "admin").header("x_forwarded_for", "6.6.6.6")
+                .get("/" + api + "/h").then().statusCode(200).extract().jsonPath().getMap("headers");
+        assertTrue(!h.containsKey("x_consumer_username") && !h.containsKey("x_authenticated_scope") && !h.containsKey("x_forwarded_for"),
+                h.toString());
+    }
+
+    @Test
+    void pathsThatMeanSomethingElseUpstreamAreRefused() {
+        for (String path : List.of("/admin;x/users", "/admin%2Fusers", "/..%2F..%2Fother", "/a%5Cb")) {
+            given().urlEncodingEnabled(false).header("Authorization", "Bearer " + token).get("/" + api + path).then()
+                    .statusCode(400).body("error", equalTo("invalid_request"));
+        }
+        // encoded dot segments are resolved first: this one leaves the API altogether, so it is no API's request
+        given().urlEncodingEnabled(false).header("Authorization", "Bearer " + token).get("/" + api + "/%2e%2e/other").then()
+                .statusCode(404);
+    }
+
+    @Test
     void scopeHeaderIsAbsentWithoutScopesAndCredentialsCanBeHidden() {
         String hidden = createApi(upstream.url("/"), true, null, List.of(Fixtures.PLAN));
         Credentials c = fixtures.subscribe(hidden);
