@@ -30,8 +30,9 @@ echo "maximum ${max} tokens/s; soak at ~${target} requests/s (half tokens, half 
 export DELAY_MS=$delay
 for ((slice = 1; slice * SLICE_S <= SOAK_S; slice++)); do
   REQUEST=token wrk -t1 -c8 -d${SLICE_S}s -s "$BENCH_DIR/status.lua" "$URL/auth/default/api/api-0001/token" > /tmp/portcullis-soak-t.txt 2>&1 &
+  TOKENS=$!
   REQUEST=gateway wrk -t1 -c8 -d${SLICE_S}s -s "$BENCH_DIR/status.lua" "$URL/api-0001/items" > /tmp/portcullis-soak-g.txt 2>&1
-  wait
+  wait $TOKENS
   rss=$(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$JPID/status")
   printf 'minute %2d  tokens: %s\n           gateway: %s  rss_mb=%s\n' "$slice" \
       "$(grep STATUS /tmp/portcullis-soak-t.txt | sed 's/STATUS //')" "$(grep STATUS /tmp/portcullis-soak-g.txt | sed 's/STATUS //')" "$rss"
