@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The demo's {@code echo} API: a resource server in this process that trusts Portcullis the way
@@ -39,7 +38,6 @@ public class EchoResource {
     public static final String API_ID = "echo";
     /** Where the resource lives; the gateway serves the echo API at /echo and forwards here. */
     public static final String PATH = "/sample/echo";
-    private static final Pattern BEARER = Pattern.compile("Bearer ([A-Za-z0-9._~+/-]+=*)", Pattern.CASE_INSENSITIVE);
 
     private final JWTParser parser;
     private final Registry registry;
@@ -151,20 +149,20 @@ public class EchoResource {
         if (authorization.size() > 1) {
             throw BearerError.malformed(API_ID, "The Authorization header is given more than once");
         }
-        var matcher = BEARER.matcher(authorization.get(0));
-        if (!matcher.matches()) {
+        String presented = io.portcullis.gateway.GatewayPolicy.credentials(authorization.get(0), "Bearer");
+        if (presented == null) {
             throw authorization.get(0).regionMatches(true, 0, "Bearer", 0, 6)
                     ? BearerError.invalidToken(API_ID, "The access token is malformed")
                     : BearerError.missing(API_ID);
         }
         JsonWebToken token;
         try {
-            token = parser.parse(matcher.group(1), verification);
+            token = parser.parse(presented, verification);
         } catch (ParseException e) {
             throw BearerError.invalidToken(API_ID, "The access token is invalid or has expired");
         }
         // RFC 9068 section 4: a resource server refuses JWTs that are not access tokens
-        if (!isAccessTokenType(matcher.group(1))) {
+        if (!isAccessTokenType(presented)) {
             throw BearerError.invalidToken(API_ID, "The token is not an access token");
         }
         // the issuer must be one of this server's token endpoints for this API

@@ -7,20 +7,24 @@ import io.portcullis.token.VerifiedToken;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Who may pass the gateway into an API (CONTRACT section 5): the decisions, without HTTP, in the
  * order they are taken. Each failure is a {@link BearerError} worded for the caller.
  */
 public final class GatewayPolicy {
-    /** RFC 6750 section 2.1: b64token after a case-insensitive scheme and one space. */
-    private static final Pattern BEARER = Pattern.compile("(?i)Bearer ([A-Za-z0-9._~+/-]+=*)");
+    /** RFC 6750 section 2.1's b64token characters (before any trailing '='). */
+    private static final boolean[] B64TOKEN = new boolean[128];
+
+    static {
+        for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/".toCharArray()) {
+            B64TOKEN[c] = true;
+        }
+    }
 
     private GatewayPolicy() {
     }
 
-    private static final Pattern DPOP = Pattern.compile("(?i)DPoP ([A-Za-z0-9._~+/-]+=*)");
 
     /** How the token came: with the Bearer scheme (RFC 6750) or the DPoP scheme (RFC 9449 section 7.1). */
     public record Presentation(String token, boolean dpop) {
@@ -29,9 +33,9 @@ public final class GatewayPolicy {
     /** The token and its scheme; RFC 6750 section 2.1 and RFC 9449 section 7.1. */
     public static Presentation presentation(List<String> authorization, String realm) {
         if (authorization != null && authorization.size() == 1) {
-            var dpop = DPOP.matcher(authorization.get(0));
-            if (dpop.matches()) {
-                return new Presentation(dpop.group(1), true);
+            String dpop = credentials(authorization.get(0), "DPoP");
+            if (dpop != null) {
+                return new Presentation(dpop, true);
             }
         }
         return new Presentation(bearerToken(authorization, realm), false);
@@ -73,14 +77,40 @@ public final class GatewayPolicy {
             throw BearerError.malformed(realm, "The Authorization header is given more than once");
         }
         String header = authorization.get(0);
-        var matcher = BEARER.matcher(header);
-        if (matcher.matches()) {
-            return matcher.group(1);
+        String token = credentials(header, "Bearer");
+        if (token != null) {
+            return token;
         }
         if (header.regionMatches(true, 0, "Bearer", 0, 6)) {
             throw BearerError.invalidToken(realm, "The access token is malformed");
         }
         throw BearerError.missing(realm);
+    }
+
+    /**
+     * The b64token after a case-insensitive scheme and one space (RFC 6750 section 2.1, RFC 9449
+     * section 7.1), or null. A scan, not a regular expression: on a token of a thousand characters
+     * a regex character class was a third of the gateway's CPU.
+     */
+    public static String credentials(String header, String scheme) {
+        int start = scheme.length() + 1;
+        if (header.length() <= start || header.charAt(scheme.length()) != ' ' || !header.regionMatches(true, 0, scheme, 0, scheme.length())) {
+            return null;
+        }
+        int end = header.length();
+        while (end > start && header.charAt(end - 1) == '=') {
+            end--;
+        }
+        if (end == start) {
+            return null;
+        }
+        for (int i = start; i < end; i++) {
+            char c = header.charAt(i);
+            if (c >= 128 || !B64TOKEN[c]) {
+                return null;
+            }
+        }
+        return header.substring(start);
     }
 
     /** RFC 9068 section 4: the token must be for this API, from one of this server's issuers for it. */
