@@ -121,7 +121,8 @@ public class SigningKeys {
         return published.keys().get(kid);
     }
 
-    void refreshPublished() {
+    /** Serialised: a refresh that read the keys before a rotation committed must not overwrite one that read them after. */
+    synchronized void refreshPublished() {
         try {
             List<SigningKey> keys = QuarkusTransaction.requiringNew().call(() -> SigningKey.<SigningKey>find(
                     "status in ('next', 'active') or publishUntil > ?1 order by createdAt desc", Instant.now()).list());

@@ -24,7 +24,8 @@ public class PackagedApplicationResource implements QuarkusTestResourceLifecycle
             config.put("quarkus.datasource.password", System.getenv().getOrDefault("QUARKUS_DATASOURCE_PASSWORD", "postgres"));
         }
         config.put("portcullis.public-url", "http://localhost:8081");
-        config.put("portcullis.keys.encryption-secret", "it-only-key-encryption-secret-0123456789");
+        // the tests' own secret: on a shared database the signing key the tests made is already there
+        config.put("portcullis.keys.encryption-secret", "test-only-key-encryption-secret-0123456789");
         config.put("portcullis.admin.client-id", "portcullis-admin-it");
         config.put("portcullis.admin.client-secret", "it-only-admin-secret-0123456789abcdefghij");
         return config;
