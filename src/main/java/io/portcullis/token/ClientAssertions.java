@@ -2,8 +2,6 @@ package io.portcullis.token;
 
 import io.portcullis.registry.ClientView;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -16,7 +14,6 @@ import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 
-import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,11 +34,11 @@ public class ClientAssertions {
     private static final JwtConsumer UNVERIFIED = new JwtConsumerBuilder()
             .setSkipAllValidators().setDisableRequireSignature().setSkipSignatureVerification().build();
 
-    private final EntityManager em;
+    private final OneTimeIds ids;
     private final Map<String, HttpsJwks> remoteKeySets = new ConcurrentHashMap<>();
 
-    public ClientAssertions(EntityManager em) {
-        this.em = em;
+    public ClientAssertions(OneTimeIds ids) {
+        this.ids = ids;
     }
 
     /**
@@ -104,17 +101,7 @@ public class ClientAssertions {
         return new HttpsJwksVerificationKeyResolver(remoteKeySets.computeIfAbsent(client.jwksUri(), HttpsJwks::new));
     }
 
-    /** Records the jti; false when it was used before (a replay). */
     private boolean firstUse(String clientId, String jti, long expiresAt) {
-        if (jti == null || jti.length() > 256) {
-            return false;
-        }
-        int inserted = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                        "insert into used_assertion (client_id, jti, expires_at) values (?1, ?2, ?3) on conflict do nothing")
-                .setParameter(1, clientId)
-                .setParameter(2, jti)
-                .setParameter(3, Instant.ofEpochSecond(expiresAt))
-                .executeUpdate());
-        return inserted == 1;
+        return ids.firstUse(OneTimeIds.Kind.ASSERTION, clientId, jti, expiresAt);
     }
 }
