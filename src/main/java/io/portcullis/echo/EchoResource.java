@@ -167,7 +167,7 @@ public class EchoResource {
         }
         // the issuer must be one of this server's token endpoints for this API
         String iss = token.getIssuer();
-        String expected = config.baseUrl() + "/auth/" + token.getClaim("auth_method") + "/api/" + API_ID;
+        String expected = io.portcullis.token.AccessTokenIssuer.issuer(config.baseUrl(), token.getClaim("auth_method"), API_ID);
         if (iss == null || !iss.equals(expected)) {
             throw BearerError.invalidToken(API_ID, "The access token was not issued for this API");
         }

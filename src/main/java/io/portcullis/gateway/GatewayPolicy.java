@@ -118,7 +118,7 @@ public final class GatewayPolicy {
         if (!api.id().equals(token.audience())) {
             throw BearerError.invalidToken(api.id(), "The access token is not for this API");
         }
-        String expected = baseUrl + "/auth/" + token.authMethod() + "/api/" + api.id();
+        String expected = io.portcullis.token.AccessTokenIssuer.issuer(baseUrl, token.authMethod(), api.id());
         if (!expected.equals(token.issuer()) || !api.accepts(token.authMethod())) {
             throw BearerError.invalidToken(api.id(), "The access token is not for this API");
         }

@@ -42,7 +42,12 @@ import java.util.Set;
 @ApplicationScoped
 public class SigningKeys {
     private static final Logger LOG = Logger.getLogger(SigningKeys.class);
-    public static final Set<String> ALGORITHMS = Set.of("RS256", "PS256", "ES256", "EdDSA");
+    /**
+     * The asymmetric JWS algorithms Portcullis signs, verifies and accepts from clients (assertions,
+     * DPoP proofs); never "none", never HMAC. In the order DPoP challenges name them.
+     */
+    public static final List<String> JWS_ALGORITHMS = List.of("ES256", "PS256", "RS256", "EdDSA");
+    public static final Set<String> ALGORITHMS = Set.copyOf(JWS_ALGORITHMS);
     private static final long ADVISORY_LOCK = 0x706f7274L; // "port"
     private static final String GENERATED_SECRET_PROPERTY = "io.portcullis.generated-encryption-secret";
 

@@ -31,7 +31,12 @@ public class AccessTokenIssuer {
 
     /** The issuer of tokens from one auth method's token endpoint for one API. */
     public String issuer(String authMethodId, String apiId) {
-        return config.baseUrl() + "/auth/" + authMethodId + "/api/" + apiId;
+        return issuer(config.baseUrl(), authMethodId, apiId);
+    }
+
+    /** {@code {publicUrl}/auth/{authMethodId}/api/{apiId}} (CONTRACT section 3). */
+    public static String issuer(String baseUrl, Object authMethodId, String apiId) {
+        return baseUrl + "/auth/" + authMethodId + "/api/" + apiId;
     }
 
     /** RFC 9068 section 2.2: iss, exp, aud, sub, client_id, iat, jti, and scope when any was granted. */

@@ -30,7 +30,7 @@ import java.util.Set;
 public class AccessTokenVerifier {
     /** Tokens are never longer than this; anything bigger is refused before parsing. */
     static final int MAX_TOKEN_LENGTH = 8192;
-    private static final String[] ALGORITHMS = {"RS256", "PS256", "ES256", "EdDSA"};
+    private static final String[] ALGORITHMS = SigningKeys.JWS_ALGORITHMS.toArray(String[]::new);
 
     private final SigningKeys keys;
     private final Revocations revocations;

@@ -28,8 +28,8 @@ public class ClientAssertions {
     static final int MAX_ASSERTION_LENGTH = 16384;
     /** "exp is near": an assertion may not claim to be valid for longer than this. */
     static final int MAX_LIFETIME_MINUTES = 5;
-    private static final String[] ALGORITHMS = {"RS256", "PS256", "ES256", "EdDSA"};
-    public static final Set<String> SIGNING_ALGORITHMS = Set.of(ALGORITHMS);
+    private static final String[] ALGORITHMS = io.portcullis.keys.SigningKeys.JWS_ALGORITHMS.toArray(String[]::new);
+    public static final Set<String> SIGNING_ALGORITHMS = io.portcullis.keys.SigningKeys.ALGORITHMS;
 
     private static final JwtConsumer UNVERIFIED = new JwtConsumerBuilder()
             .setSkipAllValidators().setDisableRequireSignature().setSkipSignatureVerification().build();

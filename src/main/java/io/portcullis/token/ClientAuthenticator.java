@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ClientAuthenticator {
     /** Client ids are made by {@link ClientSecrets#newClientId()}; anything else is unknown without asking the database. */
-    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_.-]{8,64}");
+    static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_.-]{8,64}");
 
     private final Registry registry;
     private final FailedAuthenticationLimiter limiter;

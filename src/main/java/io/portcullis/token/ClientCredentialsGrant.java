@@ -46,6 +46,7 @@ public class ClientCredentialsGrant {
     /** What is known of a token request as it is decided, for the audit trail and the metrics. */
     private static final class Attempt {
         String clientId;
+        String claimedClientId;
         String scope;
         String granted;
         String address;
@@ -76,7 +77,8 @@ public class ClientCredentialsGrant {
             return response;
         } catch (OAuthError e) {
             metrics.tokenRefused(apiId, authMethodId, e.error, System.nanoTime() - start);
-            audit.record(AuditEvent.token(attempt.clientId, apiId, authMethodId, false, e.error, attempt.scope, null,
+            String actor = attempt.clientId != null ? attempt.clientId : knownClientId(attempt.claimedClientId);
+            audit.record(AuditEvent.token(actor, apiId, authMethodId, false, e.error, attempt.scope, null,
                     remoteAddress, requestId));
             throw e;
         }
@@ -87,7 +89,7 @@ public class ClientCredentialsGrant {
         TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
         ApiView api = endpoint.api();
         TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
-        attempt.clientId = knownClientId(request.clientId());
+        attempt.claimedClientId = request.clientId();
         attempt.scope = request.scope();
         // RFC 6749 section 4.4.2
         if (request.grantType() == null) {
@@ -124,10 +126,14 @@ public class ClientCredentialsGrant {
 
     /** A client id worth recording: one the registry knows. A client that swapped id and secret must not put its secret in the audit trail. */
     private String knownClientId(String claimed) {
-        if (claimed == null || !claimed.matches("[A-Za-z0-9_.-]{8,64}")) {
+        if (claimed == null || !ClientAuthenticator.CLIENT_ID.matcher(claimed).matches()) {
             return null;
         }
-        return registry.client(claimed).isPresent() ? claimed : null;
+        try {
+            return registry.client(claimed).isPresent() ? claimed : null;
+        } catch (RuntimeException e) {
+            return null; // the database is away: the refusal is recorded without the id
+        }
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /** Which scopes a token carries: RFC 6749 section 3.3 with wicked's subscription rules (CONTRACT section 2). */
 public final class ScopePolicy {
     /** RFC 6749 section 3.3's scope-token, narrowed to the ids an API may define. */
-    private static final Pattern SCOPE_TOKEN = Pattern.compile("[a-zA-Z0-9_:.-]{1,128}");
+    private static final Pattern SCOPE_TOKEN = io.portcullis.registry.RegistryService.SCOPE_ID;
 
     private ScopePolicy() {
     }

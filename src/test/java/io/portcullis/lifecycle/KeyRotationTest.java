@@ -97,14 +97,7 @@ class KeyRotationTest {
             assertNotEquals(kid(before), kid(after));
             assertEquals(newKid, kid(after));
             assertTrue(publishedBefore.contains(newKid), "the key that signs now was published before it signed anything");
-            assertTrue(during.stream().map(t -> {
-                try {
-                    return kid(t);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }).distinct().count() >= 1);
-
+            assertFalse(during.isEmpty(), "tokens were issued while the rotation happened");
             Set<String> publishedAfter = publishedKids();
             assertTrue(publishedAfter.contains(kid(before)), "the retired key stays published while its tokens live");
             assertTrue(publishedAfter.contains(newKid));
