@@ -2,7 +2,10 @@ package io.portcullis.admin;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,14 +14,19 @@ import io.portcullis.registry.ClientType;
 import io.portcullis.registry.ScopeMode;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The declarative registry file (CONTRACT section 6): auth methods, plans, APIs, applications and
  * subscriptions, in YAML or JSON. Reading it refuses unknown fields and names the place of any error.
+ * Strings may hold {@code ${name}} or {@code ${name:default}}, resolved from the configuration.
  */
 public final class ConfigFile {
     private ConfigFile() {
@@ -51,23 +59,124 @@ public final class ConfigFile {
         }
     }
 
-    public static Model read(Path file) {
-        String name = file.getFileName().toString().toLowerCase();
+    /** Where a file may come from: a path (relative to the working directory), or {@code classpath:name}. */
+    public static final String CLASSPATH = "classpath:";
+
+    /** Reads a file, resolving {@code ${name}} and {@code ${name:default}} in its strings with {@code lookup}. */
+    public static Model read(String location, Function<String, Optional<String>> lookup) {
+        String name = location.toLowerCase(Locale.ROOT);
         ObjectMapper mapper = (name.endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory()))
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        try {
-            Model model = mapper.readValue(Files.readAllBytes(file), Model.class);
+        try (JsonParser parser = new Expressions(mapper.getFactory().createParser(bytes(location)), lookup)) {
+            Model model = mapper.readValue(parser, Model.class);
             if (model == null) {
-                throw new ConfigFileException(file + ": the file is empty");
+                throw new ConfigFileException(location + ": the file is empty");
             }
             return model;
         } catch (JsonMappingException e) {
-            throw new ConfigFileException(file + ": " + place(e) + describe(e) + at(e.getLocation()));
+            if (e.getCause() instanceof UnresolvedExpression u) {
+                throw new ConfigFileException(location + ": " + place(e) + u.getOriginalMessage() + at(u.getLocation()));
+            }
+            throw new ConfigFileException(location + ": " + place(e) + describe(e) + at(e.getLocation()));
+        } catch (UnresolvedExpression e) {
+            throw new ConfigFileException(location + ": " + e.getOriginalMessage() + at(e.getLocation()));
         } catch (JsonProcessingException e) {
-            throw new ConfigFileException(file + ": not valid " + (name.endsWith(".json") ? "JSON" : "YAML") + at(e.getLocation()));
+            throw new ConfigFileException(location + ": not valid " + (name.endsWith(".json") ? "JSON" : "YAML") + at(e.getLocation()));
         } catch (IOException e) {
-            throw new ConfigFileException(file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigFileException(location + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static byte[] bytes(String location) throws IOException {
+        if (location.startsWith(CLASSPATH)) {
+            String resource = location.substring(CLASSPATH.length());
+            try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new java.io.FileNotFoundException(resource);
+                }
+                return in.readAllBytes();
+            }
+        }
+        return Files.readAllBytes(Path.of(location));
+    }
+
+    /** A {@code ${name}} that the configuration does not define and that has no default. */
+    static final class UnresolvedExpression extends JsonProcessingException {
+        UnresolvedExpression(String message, JsonLocation location) {
+            super(message, location);
+        }
+    }
+
+    /**
+     * Resolves {@code ${name}} and {@code ${name:default}} inside string values as they are read, so
+     * that a value from the configuration is data and never YAML (it cannot add fields or entries),
+     * and every error still names its line.
+     */
+    static final class Expressions extends JsonParserDelegate {
+        private final Function<String, Optional<String>> lookup;
+
+        Expressions(JsonParser parser, Function<String, Optional<String>> lookup) {
+            super(parser);
+            this.lookup = lookup;
+        }
+
+        @Override
+        public String getText() throws IOException {
+            String text = super.getText();
+            return hasToken(JsonToken.VALUE_STRING) ? expand(text) : text;
+        }
+
+        @Override
+        public String getValueAsString() throws IOException {
+            return hasToken(JsonToken.VALUE_STRING) ? getText() : super.getValueAsString();
+        }
+
+        @Override
+        public String getValueAsString(String defaultValue) throws IOException {
+            return hasToken(JsonToken.VALUE_STRING) ? getText() : super.getValueAsString(defaultValue);
+        }
+
+        @Override
+        public char[] getTextCharacters() throws IOException {
+            return hasToken(JsonToken.VALUE_STRING) ? getText().toCharArray() : super.getTextCharacters();
+        }
+
+        @Override
+        public int getTextLength() throws IOException {
+            return hasToken(JsonToken.VALUE_STRING) ? getText().length() : super.getTextLength();
+        }
+
+        @Override
+        public int getTextOffset() throws IOException {
+            return hasToken(JsonToken.VALUE_STRING) ? 0 : super.getTextOffset();
+        }
+
+        private String expand(String text) throws UnresolvedExpression {
+            int start = text.indexOf("${");
+            if (start < 0) {
+                return text;
+            }
+            StringBuilder out = new StringBuilder(text.length());
+            int from = 0;
+            while (start >= 0) {
+                int end = text.indexOf('}', start);
+                if (end < 0) {
+                    throw new UnresolvedExpression("'${' without a closing '}'", getTokenLocation());
+                }
+                String expression = text.substring(start + 2, end);
+                int colon = expression.indexOf(':');
+                String name = colon < 0 ? expression : expression.substring(0, colon);
+                Optional<String> value = name.isBlank() ? Optional.empty() : lookup.apply(name);
+                if (value.isEmpty() && colon < 0) {
+                    throw new UnresolvedExpression("${" + name + "} is not set in the configuration and has no default",
+                            getTokenLocation());
+                }
+                out.append(text, from, start).append(value.orElseGet(() -> expression.substring(colon + 1)));
+                from = end + 1;
+                start = text.indexOf("${", from);
+            }
+            return out.append(text, from, text.length()).toString();
         }
     }
 

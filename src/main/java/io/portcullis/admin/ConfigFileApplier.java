@@ -45,14 +45,20 @@ public class ConfigFileApplier {
     }
 
     void onStart(@Observes @Priority(30) StartupEvent event) {
-        config.configFile().ifPresent(file -> apply(Path.of(file)));
+        config.configFile().ifPresent(this::apply);
     }
 
     public void apply(Path file) {
-        ConfigFile.Model model = ConfigFile.read(file);
+        apply(file.toString());
+    }
+
+    /** Applies the file at a path or {@code classpath:} location; {@code ${…}} comes from the configuration. */
+    public void apply(String file) {
+        org.eclipse.microprofile.config.Config settings = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        ConfigFile.Model model = ConfigFile.read(file, name -> settings.getOptionalValue(name, String.class));
         QuarkusTransaction.requiringNew().run(() -> {
             Api.getEntityManager().createNativeQuery("select pg_advisory_xact_lock(7071)").getSingleResult();
-            applyModel(model, file.toString());
+            applyModel(model, file);
         });
         LOG.infof("Applied %s", file);
     }

@@ -76,8 +76,9 @@ public interface PortcullisConfig {
         Duration rotationGrace();
     }
 
-    /** The in-process sample API verifies tokens like an independent resource server: through this JWKS URL. */
+    /** The sample echo API (dev mode and tests) verifies tokens like an independent resource server: through this JWKS URL. */
     interface Echo {
+        @WithDefault("${portcullis.demo.local-url}/auth/jwks")
         String jwksUrl();
     }
 
@@ -140,9 +141,12 @@ public interface PortcullisConfig {
 
         Optional<String> clientSecret();
 
-        /** The port of the demo's separate upstream server (API whoami). */
-        @WithDefault("8089")
-        int upstreamPort();
+        /**
+         * Where this server is reached on this machine, for the demo's upstreams (the samples of this
+         * same process): it follows the port dev mode or the tests run on.
+         */
+        @WithDefault("http://localhost:${quarkus.http.port}")
+        String localUrl();
     }
 
     /** An API's resource identifier: its public URL (RFC 9728 section 3.3, RFC 8707 section 2). */

@@ -51,12 +51,15 @@ public final class UpstreamHeaders {
         return out;
     }
 
-    /** The response headers the caller receives: all but the hop-by-hop ones. */
+    /**
+     * The response headers the caller receives: all but the hop-by-hop ones, and the upstream's
+     * X-Request-Id: the caller already has the gateway's (which the upstream was given), once.
+     */
     public static void toCaller(MultiMap upstream, MultiMap out) {
         Set<String> connectionListed = listedInConnection(upstream);
         upstream.forEach(header -> {
             String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !connectionListed.contains(name)) {
+            if (!HOP_BY_HOP.contains(name) && !connectionListed.contains(name) && !name.equals("x-request-id")) {
                 out.add(header.getKey(), header.getValue());
             }
         });

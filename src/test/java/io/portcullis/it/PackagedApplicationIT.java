@@ -54,4 +54,23 @@ class PackagedApplicationIT {
         given().get("/auth/jwks").then().statusCode(200).body("keys[0].kid", notNullValue());
         given().get("/portal/apis/it-api-" + suffix).then().statusCode(200).body(containsString("/auth/default/api/it-api-" + suffix + "/token"));
     }
+
+    /** Nothing of the demo in production: the samples are not served, and the demo and embedded database are not packaged. */
+    @Test
+    void noDemoNoSamplesNoEmbeddedDatabase() throws Exception {
+        given().get("/sample/echo").then().statusCode(404);
+        given().get("/sample/echo/x").then().statusCode(404);
+        given().get("/sample/whoami").then().statusCode(404);
+        java.nio.file.Path app = java.nio.file.Path.of("target", "quarkus-app", "app");
+        if (java.nio.file.Files.isDirectory(app)) {
+            try (var jars = java.nio.file.Files.list(app)) {
+                for (java.nio.file.Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                    try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+                        org.junit.jupiter.api.Assertions.assertNull(zip.getEntry("demo/portcullis-demo.yaml"), jar.toString());
+                        org.junit.jupiter.api.Assertions.assertNull(zip.getEntry("META-INF/services/io.smallrye.config.ConfigSourceFactory"), jar.toString());
+                    }
+                }
+            }
+        }
+    }
 }

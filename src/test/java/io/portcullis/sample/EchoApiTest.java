@@ -1,4 +1,4 @@
-package io.portcullis.echo;
+package io.portcullis.sample;
 
 import io.portcullis.registry.RegistryService;
 import io.portcullis.registry.RegistryService.Credentials;

@@ -1,7 +1,9 @@
-package io.portcullis.echo;
+package io.portcullis.sample;
 
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.gateway.BearerError;
+import io.portcullis.gateway.GatewayPolicy;
+import io.portcullis.token.DPoPProofs;
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.Registry;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
@@ -22,17 +24,19 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The demo's {@code echo} API: a resource server in this process that trusts Portcullis the way
- * an independent one would, by verifying bearer tokens (RFC 6750) with SmallRye JWT against
- * {@code /auth/jwks}. It answers with who called and what it sent.
+ * an independent one would, by verifying access tokens with SmallRye JWT against {@code /auth/jwks}:
+ * bearer tokens (RFC 6750) and DPoP-bound ones (RFC 9449 section 7), with a replay store of its own,
+ * as a resource server behind the gateway has. It answers with who called and what it sent.
+ * Dev mode and tests only: a production build does not serve it.
  */
 @Path(EchoResource.PATH)
+@io.quarkus.arc.profile.IfBuildProfile(anyOf = {"dev", "test"})
 @Produces(MediaType.APPLICATION_JSON)
 public class EchoResource {
     public static final String API_ID = "echo";
@@ -43,6 +47,8 @@ public class EchoResource {
     private final Registry registry;
     private final PortcullisConfig config;
     private final JWTAuthContextInfo verification;
+    /** The jtis of DPoP proofs this resource has accepted, each until it can no longer be valid. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> seenProofs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public EchoResource(JWTParser parser, Registry registry, PortcullisConfig config) {
         this.parser = parser;
@@ -99,7 +105,7 @@ public class EchoResource {
     }
 
     private Map<String, Object> echo(String method, HttpHeaders headers, UriInfo uri) {
-        JsonWebToken token = verify(headers.getRequestHeader(HttpHeaders.AUTHORIZATION));
+        JsonWebToken token = verify(method, headers, uri);
         String path = "/" + uri.getPath().substring(PATH.length()).replaceFirst("^/", "");
         ApiView api = registry.api(API_ID).orElse(null);
         Set<String> granted = token.containsClaim("scope")
@@ -141,28 +147,17 @@ public class EchoResource {
         }
     }
 
-    /** RFC 6750 section 2.1 presentation; section 3.1 errors. */
-    private JsonWebToken verify(List<String> authorization) {
-        if (authorization == null || authorization.isEmpty()) {
-            throw BearerError.missing(API_ID);
-        }
-        if (authorization.size() > 1) {
-            throw BearerError.malformed(API_ID, "The Authorization header is given more than once");
-        }
-        String presented = io.portcullis.gateway.GatewayPolicy.credentials(authorization.get(0), "Bearer");
-        if (presented == null) {
-            throw authorization.get(0).regionMatches(true, 0, "Bearer", 0, 6)
-                    ? BearerError.invalidToken(API_ID, "The access token is malformed")
-                    : BearerError.missing(API_ID);
-        }
+    /** RFC 6750 section 2.1 and RFC 9449 section 7.1 presentation; RFC 6750 section 3.1 errors. */
+    private JsonWebToken verify(String method, HttpHeaders headers, UriInfo uri) {
+        GatewayPolicy.Presentation presented = GatewayPolicy.presentation(headers.getRequestHeader(HttpHeaders.AUTHORIZATION), API_ID);
         JsonWebToken token;
         try {
-            token = parser.parse(presented, verification);
+            token = parser.parse(presented.token(), verification);
         } catch (ParseException e) {
             throw BearerError.invalidToken(API_ID, "The access token is invalid or has expired");
         }
         // RFC 9068 section 4: a resource server refuses JWTs that are not access tokens
-        if (!isAccessTokenType(presented)) {
+        if (!isAccessTokenType(presented.token())) {
             throw BearerError.invalidToken(API_ID, "The token is not an access token");
         }
         // the issuer must be one of this server's token endpoints for this API
@@ -171,6 +166,54 @@ public class EchoResource {
         if (iss == null || !iss.equals(expected)) {
             throw BearerError.invalidToken(API_ID, "The access token was not issued for this API");
         }
+        checkProofOfPossession(token, presented, method, headers, uri);
         return token;
+    }
+
+    /** RFC 9449 section 7.1: a bound token only with the DPoP scheme and a proof of its key for this request. */
+    private void checkProofOfPossession(JsonWebToken token, GatewayPolicy.Presentation presented, String method,
+                                        HttpHeaders headers, UriInfo uri) {
+        Object jkt = token.containsClaim("cnf") ? ((jakarta.json.JsonObject) token.getClaim("cnf")).get("jkt") : null;
+        if (jkt == null) {
+            if (presented.dpop()) {
+                throw BearerError.dpop(API_ID, "invalid_token", "The access token is not bound to a DPoP key");
+            }
+            return;
+        }
+        if (!presented.dpop()) {
+            throw BearerError.dpop(API_ID, "invalid_token", "The access token is bound to a key: present it with the DPoP scheme and a proof");
+        }
+        DPoPProofs.Proof proof;
+        try {
+            proof = DPoPProofs.check(headers.getRequestHeader("DPoP"), method, requestUrl(headers, uri), presented.token(),
+                    java.time.Instant.now().getEpochSecond(), this::firstUse);
+        } catch (DPoPProofs.InvalidProofException e) {
+            throw BearerError.dpop(API_ID, "invalid_dpop_proof", e.getMessage());
+        }
+        if (!(jkt instanceof jakarta.json.JsonString bound) || !bound.getString().equals(proof.jkt())) {
+            throw BearerError.dpop(API_ID, "invalid_dpop_proof", "The DPoP proof is signed by another key than the token is bound to");
+        }
+    }
+
+    /**
+     * The URL the caller used (the proof's htu): behind the gateway, the API's public URL and the
+     * path in it, which the gateway forwards; called directly, this resource's own URL.
+     */
+    private String requestUrl(HttpHeaders headers, UriInfo uri) {
+        String path = uri.getPath().substring(PATH.length());
+        String forwardedHost = headers.getHeaderString("X-Forwarded-Host");
+        ApiView api = registry.api(API_ID).orElse(null);
+        if (forwardedHost != null && api != null) {
+            return config.resourceIdentifier(api.requestPath()) + path;
+        }
+        return uri.getBaseUri().resolve(uri.getPath().substring(1)).toString();
+    }
+
+    private boolean firstUse(String jkt, String jti, long expiresAtEpochSecond) {
+        long now = java.time.Instant.now().getEpochSecond();
+        if (seenProofs.size() > 10_000) {
+            seenProofs.values().removeIf(expiry -> expiry < now);
+        }
+        return seenProofs.putIfAbsent(jkt + " " + jti, expiresAtEpochSecond) == null;
     }
 }
