@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PostgreSQL stopped under load, then started again (issue 8). Load: token requests of a cached client
+# PostgreSQL stopped under load, then started again. Load: token requests of a cached client
 # and gateway requests with a warm token; a probe asks for tokens of a client never seen before
 # (which needs the database) every 200 ms. Prints requests sent, answers by status, the probe's
 # answers during and after the outage, the recovery time, and audit records lost.

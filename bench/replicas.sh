@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Two instances of the packaged jar on one PostgreSQL (CONTRACT section 7), started at the same
+# Two instances of the packaged jar on one PostgreSQL (docs/contract.md#operation), started at the same
 # moment so that their migrations race. Checks: tokens from one are accepted by the other's gateway,
 # a change made through one's admin API is seen by the other within seconds, a revocation on one is
 # refused by the other within a second, and a key rotation on one is adopted by the other.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A bounded soak (issue 8): mixed token and gateway traffic at about 70% of the measured maximum for
+# A bounded soak: mixed token and gateway traffic at about 70% of the measured maximum for
 # SOAK_S seconds (default 600), in one-minute slices; prints per slice the requests, answers by status,
 # p50/p99 latency and the server's RSS, so that flat latency and flat RSS can be read off.
 # Usage: bench/soak.sh   Env: SOAK_S (600), SLICE_S (60), PORT (18082)

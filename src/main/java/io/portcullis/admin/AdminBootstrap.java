@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The admin API is protected by Portcullis itself (CONTRACT section 6): a built-in API {@code admin}
+ * The admin API is protected by Portcullis itself (docs/contract.md#management): a built-in API {@code admin}
  * with scope {@code admin}, reached through auth method {@code default}. The first admin client's
  * id and secret come only from configuration; its stored hash follows the configured secret at
  * every start, so rotating it is a change of configuration and a restart.

@@ -24,7 +24,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The declarative registry file (CONTRACT section 6): auth methods, plans, APIs, applications and
+ * The declarative registry file (docs/contract.md#management): auth methods, plans, APIs, applications and
  * subscriptions, in YAML or JSON. Reading it refuses unknown fields and names the place of any error.
  * Strings may hold {@code ${name}} or {@code ${name:default}}, resolved from the configuration.
  */

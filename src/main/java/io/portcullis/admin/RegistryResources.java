@@ -26,7 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.net.URI;
 
 /**
- * The admin REST API for auth methods, plans, APIs and applications (CONTRACT section 6): thin
+ * The admin REST API for auth methods, plans, APIs and applications (docs/contract.md#management): thin
  * resources over {@link RegistryService} (the rules) and {@link AdminQueries} (the reads).
  */
 public final class RegistryResources {

@@ -13,7 +13,7 @@ public interface PortcullisConfig {
 
     /**
      * The URL clients use to reach this server, without a trailing slash. Token issuers, metadata
-     * and resource identifiers are built from it, never from request headers (CONTRACT section 3).
+     * and resource identifiers are built from it, never from request headers (docs/contract.md#access-tokens).
      */
     @WithConverter(PublicUrlConverter.class)
     String publicUrl();
@@ -52,7 +52,7 @@ public interface PortcullisConfig {
         boolean enabled();
     }
 
-    /** The first admin client (CONTRACT section 6): from configuration only, e.g. a Kubernetes Secret. */
+    /** The first admin client (docs/contract.md#management): from configuration only, e.g. a Kubernetes Secret. */
     interface Admin {
         Optional<String> clientId();
 

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A refusal of a protected resource request (RFC 6750 section 3), worded as CONTRACT section 5
+ * A refusal of a protected resource request (RFC 6750 section 3), worded as docs/contract.md#gateway
  * says. Descriptions are fixed phrases: nothing from the token is echoed.
  */
 public class BearerError extends RuntimeException {

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who may pass the gateway into an API (CONTRACT section 5): the decisions, without HTTP, in the
+ * Who may pass the gateway into an API (docs/contract.md#gateway): the decisions, without HTTP, in the
  * order they are taken. Each failure is a {@link BearerError} worded for the caller.
  */
 public final class GatewayPolicy {

@@ -16,7 +16,7 @@ import jakarta.enterprise.event.Observes;
 import java.util.Optional;
 
 /**
- * The gateway (CONTRACT section 5): every registered API at {@code {publicUrl}{requestPath}/…},
+ * The gateway (docs/contract.md#gateway): every registered API at {@code {publicUrl}{requestPath}/…},
  * behind bearer-token checks, proxied to its upstream. It runs on the event loop before the REST
  * resources; a path that is no API's falls through to them. A warm request reads no database.
  */

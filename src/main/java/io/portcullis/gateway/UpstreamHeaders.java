@@ -7,7 +7,7 @@ import io.vertx.core.MultiMap;
 import java.util.Locale;
 import java.util.Set;
 
-/** Which headers cross the gateway, each way (CONTRACT section 5, RFC 9110 section 7.6.1). */
+/** Which headers cross the gateway, each way (docs/contract.md#gateway, RFC 9110 section 7.6.1). */
 public final class UpstreamHeaders {
     /** RFC 9110 section 7.6.1, plus the obsolete Proxy-Connection and the trailer spellings. */
     static final Set<String> HOP_BY_HOP = Set.of("connection", "proxy-connection", "keep-alive", "te", "trailer", "trailers",

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.Set;
 
 /**
- * The server's signing keys (CONTRACT sections 3 and 4). Keys live in the database so that every
+ * The server's signing keys (docs/contract.md (access tokens; discovery and keys)). Keys live in the database so that every
  * replica signs with the same one; the first replica to start creates it, under an advisory lock
  * so that two replicas starting together do not both do so.
  */
@@ -198,7 +198,7 @@ public class SigningKeys {
     }
 
     /**
-     * Key rotation (CONTRACT section 4): the next key, published for at least
+     * Key rotation (docs/contract.md#discovery-and-keys): the next key, published for at least
      * {@code portcullis.keys.publish-ahead}, starts signing; the active key retires but stays in the
      * JWKS until the last token it signed has expired; a new next key is published. Every replica
      * picks the new active key up within its refresh interval; until then it signs with the old

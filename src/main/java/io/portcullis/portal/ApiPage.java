@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the portal shows of one API (CONTRACT section 6), computed from the registry snapshot so
+ * What the portal shows of one API (docs/contract.md#management), computed from the registry snapshot so
  * that the templates only print values. Every URL is built from the configured public URL, never
  * from request headers.
  *

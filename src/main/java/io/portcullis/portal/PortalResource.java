@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The API portal (CONTRACT section 6): plain HTML pages, readable without JavaScript. The list of
+ * The API portal (docs/contract.md#management): plain HTML pages, readable without JavaScript. The list of
  * APIs, and a page per API with its token endpoints at the top, its endpoint, scopes and curl
  * examples. The views are computed by {@link ApiPage}; the templates only print (and escape) them.
  */

@@ -23,7 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A protected HTTP API (CONTRACT section 1). */
+/** A protected HTTP API (docs/contract.md#model). */
 @Entity
 @Table(name = "api")
 public class Api extends PanacheEntityBase {

@@ -9,7 +9,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Changes to the registry, with the rules of CONTRACT section 1 that the database cannot hold by
+ * Changes to the registry, with the rules of docs/contract.md#model that the database cannot hold by
  * itself (a deprecated API takes no subscriptions, credentials are issued on approval, a secret is
  * shown once). After each change the local caches are dropped so this instance sees it at once.
  */
@@ -21,9 +21,9 @@ public class RegistryService {
     public static final Pattern APPLICATION_ID = Pattern.compile("[a-z0-9_-]{4,50}");
     public static final Pattern SCOPE_ID = Pattern.compile("[a-zA-Z0-9_:.-]{1,128}");
     public static final Pattern REQUEST_PATH = Pattern.compile("(/[A-Za-z0-9_~!$&'()*+,;=:@-][A-Za-z0-9._~!$&'()*+,;=:@-]*)+");
-    /** Portcullis's own paths, which no API may shadow (CONTRACT section 5). */
+    /** Portcullis's own paths, which no API may shadow (docs/contract.md#gateway). */
     public static final List<String> RESERVED_PATHS = List.of("/auth", "/admin", "/portal", "/q", "/.well-known");
-    /** The API the admin REST API is, protected by Portcullis itself (CONTRACT section 6). */
+    /** The API the admin REST API is, protected by Portcullis itself (docs/contract.md#management). */
     public static final String BUILTIN_ADMIN_API = "admin";
 
     private final Registry registry;
@@ -454,7 +454,7 @@ public class RegistryService {
     }
 
     /**
-     * Replaces the secret; the old one keeps working for {@code grace} (CONTRACT section 1). The new
+     * Replaces the secret; the old one keeps working for {@code grace} (docs/contract.md#model). The new
      * secret is returned this once. A secret still in its grace period from an earlier rotation is
      * dropped: only the current and the one before it are ever accepted.
      */

@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Set;
 
-/** Builds and signs access tokens in the JWT profile of RFC 9068 (CONTRACT section 3). */
+/** Builds and signs access tokens in the JWT profile of RFC 9068 (docs/contract.md#access-tokens). */
 @ApplicationScoped
 public class AccessTokenIssuer {
     /** RFC 9068 section 2.1: the media type of an access token JWT. */
@@ -34,7 +34,7 @@ public class AccessTokenIssuer {
         return issuer(config.baseUrl(), authMethodId, apiId);
     }
 
-    /** {@code {publicUrl}/auth/{authMethodId}/api/{apiId}} (CONTRACT section 3). */
+    /** {@code {publicUrl}/auth/{authMethodId}/api/{apiId}} (docs/contract.md#access-tokens). */
     public static String issuer(String baseUrl, Object authMethodId, String apiId) {
         return baseUrl + "/auth/" + authMethodId + "/api/" + apiId;
     }

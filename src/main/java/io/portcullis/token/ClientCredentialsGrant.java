@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * The token endpoint's decisions, in the order a careful server takes them: the endpoint exists,
  * the request is well-formed, the client is who it says, it may use this grant at this API, and
- * then which scopes it gets (RFC 6749 section 4.4, CONTRACT section 2).
+ * then which scopes it gets (RFC 6749 section 4.4, docs/contract.md#token-endpoint).
  */
 @ApplicationScoped
 public class ClientCredentialsGrant {

@@ -11,7 +11,7 @@ import org.jboss.logging.Logger;
 import java.time.Instant;
 
 /**
- * Brute force protection (CONTRACT section 2): failed client authentications are counted per client
+ * Brute force protection (docs/contract.md#token-endpoint): failed client authentications are counted per client
  * id and per source address, in fixed windows, in the database so that every replica adds to the
  * same counts. Past {@code portcullis.lockout.max-failures} for a client id, or
  * {@code max-failures-per-address} for an address, the token endpoint answers 429 until the window ends. A locked subject is remembered

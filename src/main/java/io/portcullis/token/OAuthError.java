@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * An error response of the token endpoint family (RFC 6749 section 5.2), with the status and
- * headers CONTRACT section 2 gives each case. Descriptions never say which part of a credential
+ * headers docs/contract.md#token-endpoint gives each case. Descriptions never say which part of a credential
  * was wrong.
  */
 public class OAuthError extends RuntimeException {

@@ -18,7 +18,7 @@ public class OAuthErrorMapper {
         return render(e);
     }
 
-    /** CONTRACT section 2: another method at the token endpoint is 405 with Allow: POST, in the endpoint's own error format. */
+    /** docs/contract.md#token-endpoint: another method at the token endpoint is 405 with Allow: POST, in the endpoint's own error format. */
     @ServerExceptionMapper
     public Response map(NotAllowedException e, io.vertx.ext.web.RoutingContext routing) {
         if (TOKEN_PATH.matcher(routing.normalizedPath()).matches()) {
@@ -29,7 +29,7 @@ public class OAuthErrorMapper {
 
     /**
      * Anything unexpected at the token endpoint is still answered in its format: JSON, not cached,
-     * and without a stack trace (CONTRACT section 2). Elsewhere Quarkus's own handling stays.
+     * and without a stack trace (docs/contract.md#token-endpoint). Elsewhere Quarkus's own handling stays.
      */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 100)
     public Response map(Throwable e, io.vertx.ext.web.RoutingContext routing) {

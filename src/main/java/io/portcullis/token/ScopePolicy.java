@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Which scopes a token carries: RFC 6749 section 3.3 with wicked's subscription rules (CONTRACT section 2). */
+/** Which scopes a token carries: RFC 6749 section 3.3 with wicked's subscription rules (docs/contract.md#token-endpoint). */
 public final class ScopePolicy {
     /** RFC 6749 section 3.3's scope-token, narrowed to the ids an API may define. */
     private static final Pattern SCOPE_TOKEN = io.portcullis.registry.RegistryService.SCOPE_ID;

@@ -27,7 +27,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
-/** CONTRACT section 6 over real HTTP: every admin operation, its authorization, validation, approval and cascades. */
+/** docs/contract.md#management over real HTTP: every admin operation, its authorization, validation, approval and cascades. */
 @QuarkusTest
 class AdminApiTest {
     static TestUpstream upstream;

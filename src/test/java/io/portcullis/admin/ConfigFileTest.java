@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The declarative file (CONTRACT section 6): applied, applied again with no change, and a bad file that changes nothing. */
+/** The declarative file (docs/contract.md#management): applied, applied again with no change, and a bad file that changes nothing. */
 @QuarkusTest
 class ConfigFileTest {
     @Inject

@@ -35,7 +35,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT section 5 through the gateway, against a real upstream HTTP server started here. */
+/** docs/contract.md#gateway through the gateway, against a real upstream HTTP server started here. */
 @QuarkusTest
 class GatewayTest {
     static TestUpstream upstream;

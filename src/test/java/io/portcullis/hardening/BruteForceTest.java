@@ -18,7 +18,7 @@ import java.util.Map;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
-/** Brute force (CONTRACT section 2): per client id and per source address, counted across replicas. */
+/** Brute force (docs/contract.md#token-endpoint): per client id and per source address, counted across replicas. */
 @QuarkusTest
 @TestProfile(BruteForceTest.Profile.class)
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)

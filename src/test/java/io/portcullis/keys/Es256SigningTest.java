@@ -21,7 +21,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT section 3: ES256 is selectable by configuration. */
+/** docs/contract.md#access-tokens: ES256 is selectable by configuration. */
 @QuarkusTest
 @TestProfile(Es256SigningTest.Profile.class)
 class Es256SigningTest {

@@ -12,7 +12,7 @@ import java.security.KeyPair;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every algorithm CONTRACT section 3 makes selectable yields keys that sign and verify. */
+/** Every algorithm docs/contract.md#access-tokens makes selectable yields keys that sign and verify. */
 class SignatureAlgorithmsTest {
     @ParameterizedTest
     @ValueSource(strings = {"RS256", "PS256", "ES256", "EdDSA"})

@@ -27,7 +27,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** RFC 7662 and RFC 7009 over real HTTP (CONTRACT section 4), with the gateway as the second witness. */
+/** RFC 7662 and RFC 7009 over real HTTP (docs/contract.md#discovery-and-keys), with the gateway as the second witness. */
 @QuarkusTest
 class IntrospectionAndRevocationTest {
     static TestUpstream upstream;

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A full key rotation (CONTRACT section 4): tokens signed before, during and after it all verify at
+ * A full key rotation (docs/contract.md#discovery-and-keys): tokens signed before, during and after it all verify at
  * the gateway and with the keys of /auth/jwks; the next key is published before it signs anything.
  */
 @QuarkusTest

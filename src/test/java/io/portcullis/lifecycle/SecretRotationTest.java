@@ -13,7 +13,7 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-/** Client secret rotation with a grace period (CONTRACT section 1): before, during and after it. */
+/** Client secret rotation with a grace period (docs/contract.md#model): before, during and after it. */
 @QuarkusTest
 class SecretRotationTest {
     @Inject

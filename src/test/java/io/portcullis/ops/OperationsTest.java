@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT section 7: metrics that move with their events, the audit trail, correlation ids. */
+/** docs/contract.md#operation: metrics that move with their events, the audit trail, correlation ids. */
 @QuarkusTest
 class OperationsTest {
     @Inject

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The API portal (CONTRACT section 6) as HTML over real HTTP. */
+/** The API portal (docs/contract.md#management) as HTML over real HTTP. */
 @QuarkusTest
 class PortalTest {
     static final String BASE = "http://localhost:8081";

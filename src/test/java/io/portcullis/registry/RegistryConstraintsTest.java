@@ -15,7 +15,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The database itself refuses what CONTRACT section 1 forbids, whoever writes to it; and the service checks the rest. */
+/** The database itself refuses what docs/contract.md#model forbids, whoever writes to it; and the service checks the rest. */
 @QuarkusTest
 class RegistryConstraintsTest {
     @Inject

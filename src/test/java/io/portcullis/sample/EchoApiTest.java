@@ -19,7 +19,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
-/** The echo sample API: a resource server that verifies our tokens through /auth/jwks (RFC 6750 errors as CONTRACT section 5 words them). */
+/** The echo sample API: a resource server that verifies our tokens through /auth/jwks (RFC 6750 errors as docs/contract.md#gateway words them). */
 @QuarkusTest
 class EchoApiTest {
     @Inject

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT section 3: a token verified with Nimbus JOSE+JWT (not the library that signed it),
+ * docs/contract.md#access-tokens: a token verified with Nimbus JOSE+JWT (not the library that signed it),
  * using only the keys of /auth/jwks and the issuer of the RFC 8414 metadata.
  */
 @QuarkusTest

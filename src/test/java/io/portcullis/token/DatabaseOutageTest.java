@@ -17,7 +17,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT section 2: database unreachable is 503 temporarily_unavailable with Retry-After, and the server recovers by itself. */
+/** docs/contract.md#token-endpoint: database unreachable is 503 temporarily_unavailable with Retry-After, and the server recovers by itself. */
 @QuarkusTest
 @TestProfile(DatabaseOutageTest.Profile.class)
 @WithTestResource(DatabaseProxyResource.class)

@@ -10,7 +10,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 
-/** RFC 8414 metadata at both locations CONTRACT section 4 names. */
+/** RFC 8414 metadata at both locations docs/contract.md#discovery-and-keys names. */
 @QuarkusTest
 class MetadataTest {
     @Inject

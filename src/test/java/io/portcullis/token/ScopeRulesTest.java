@@ -15,7 +15,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 
-/** CONTRACT section 2's scope rules over real HTTP: the modes, trusted subscriptions, dropped scopes. */
+/** The scope rules of docs/contract.md#token-endpoint over real HTTP: the modes, trusted subscriptions, dropped scopes. */
 @QuarkusTest
 class ScopeRulesTest {
     @Inject

@@ -24,7 +24,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
-/** CONTRACT section 2 over real HTTP: both client authentication methods, both body formats, every row of the error table. */
+/** docs/contract.md#token-endpoint over real HTTP: both client authentication methods, both body formats, every row of the error table. */
 @QuarkusTest
 class TokenEndpointTest {
     @Inject
