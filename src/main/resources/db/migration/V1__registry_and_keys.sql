@@ -1,4 +1,4 @@
--- The registry: what docs/contract.md#model names, with every rule the database can hold itself.
+-- The registry: what CONTRACT section 1 names, with every rule the database can hold itself.
 
 create table auth_method (
     id            varchar(64)  primary key check (id ~ '^[a-z0-9_-]{1,64}$'),

@@ -1,4 +1,4 @@
--- One record per token request (granted or refused) and per admin change (docs/contract.md#operation).
+-- One record per token request (granted or refused) and per admin change (CONTRACT section 7).
 -- Never a secret or a token: client ids, scopes, error codes and the documents before and after.
 create table audit_event (
     id               bigserial    primary key,

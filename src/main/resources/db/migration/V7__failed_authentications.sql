@@ -1,4 +1,4 @@
--- Brute force (docs/contract.md#token-endpoint): failed client authentications counted per client id and per
+-- Brute force (CONTRACT section 2): failed client authentications counted per client id and per
 -- source address in one-minute windows, shared by every replica so that an attacker cannot spread
 -- guesses across them.
 create table failed_authentication (

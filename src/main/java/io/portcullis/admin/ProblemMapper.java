@@ -71,11 +71,20 @@ public class ProblemMapper {
         return other(e, routing);
     }
 
-    /** Anything else under /admin: a problem document, not the framework's page. */
+    /**
+     * Anything else under /admin: a problem document, not the framework's page. This is the last
+     * mapper, so it answers for every other path too: a null here would be sent as 204 No Content,
+     * and a failure must never look like a success.
+     */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 200)
     public Response other(Throwable e, io.vertx.ext.web.RoutingContext routing) {
         if (!routing.normalizedPath().startsWith("/admin/")) {
-            return e instanceof WebApplicationException w ? w.getResponse() : null;
+            if (e instanceof WebApplicationException w) {
+                return w.getResponse();
+            }
+            LOG.errorf("A request failed unexpectedly: %s", e.getClass().getName());
+            return Response.serverError().type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store")
+                    .entity(java.util.Map.of("error", "server_error", "error_description", "The server met an unexpected condition")).build();
         }
         if (e instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
             Throwable cause = w.getCause();
@@ -90,11 +99,24 @@ public class ProblemMapper {
             return Response.fromResponse(problem(503, "the database cannot be reached", routing.normalizedPath(), null))
                     .header("Retry-After", "5").build();
         }
+        if (isDataException(e)) {
+            // e.g. a NUL character in an id: PostgreSQL cannot hold or compare it (SQLSTATE class 22)
+            return problem(400, "a value has a form the database cannot hold", routing.normalizedPath(), null);
+        }
         if (isConstraintViolation(e)) {
             return problem(409, "the change conflicts with data that depends on it", routing.normalizedPath(), null);
         }
         LOG.errorf("Admin request failed: %s", e.getClass().getName());
         return problem(500, "the server met an unexpected condition", routing.normalizedPath(), null);
+    }
+
+    private static boolean isDataException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isConstraintViolation(Throwable e) {

@@ -173,7 +173,7 @@ public class EchoResource {
     /** RFC 9449 section 7.1: a bound token only with the DPoP scheme and a proof of its key for this request. */
     private void checkProofOfPossession(JsonWebToken token, GatewayPolicy.Presentation presented, String method,
                                         HttpHeaders headers, UriInfo uri) {
-        Object jkt = token.containsClaim("cnf") ? ((jakarta.json.JsonObject) token.getClaim("cnf")).get("jkt") : null;
+        String jkt = boundKey(token.getClaim("cnf"));
         if (jkt == null) {
             if (presented.dpop()) {
                 throw BearerError.dpop(API_ID, "invalid_token", "The access token is not bound to a DPoP key");
@@ -190,9 +190,15 @@ public class EchoResource {
         } catch (DPoPProofs.InvalidProofException e) {
             throw BearerError.dpop(API_ID, "invalid_dpop_proof", e.getMessage());
         }
-        if (!(jkt instanceof jakarta.json.JsonString bound) || !bound.getString().equals(proof.jkt())) {
+        if (!jkt.equals(proof.jkt())) {
             throw BearerError.dpop(API_ID, "invalid_dpop_proof", "The DPoP proof is signed by another key than the token is bound to");
         }
+    }
+
+    /** RFC 9449 section 6.1: cnf.jkt, however the JWT library hands over the cnf object. */
+    private static String boundKey(Object cnf) {
+        Object jkt = cnf instanceof jakarta.json.JsonObject json ? json.get("jkt") : cnf instanceof Map<?, ?> map ? map.get("jkt") : null;
+        return jkt instanceof jakarta.json.JsonString string ? string.getString() : jkt instanceof String string ? string : null;
     }
 
     /**

@@ -34,6 +34,7 @@ public class OAuthErrorMapper {
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 100)
     public Response map(Throwable e, io.vertx.ext.web.RoutingContext routing) {
         if (!TOKEN_PATH.matcher(routing.normalizedPath()).matches()) {
+            // null: the next mapper answers (ProblemMapper, the last one)
             return e instanceof jakarta.ws.rs.WebApplicationException w ? w.getResponse() : null;
         }
         if (e instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse().getStatus() < 500) {

@@ -42,7 +42,12 @@ final class HostileGenerator {
      * beyond it and lone surrogates, weighted towards the cases parsers get wrong.
      */
     String text(int maxLength) {
-        int length = random.nextInt(maxLength + 1);
+        return text(0, maxLength);
+    }
+
+    /** {@link #text(int)} of at least {@code minLength} units. */
+    String text(int minLength, int maxLength) {
+        int length = minLength + random.nextInt(maxLength - minLength + 1);
         StringBuilder out = new StringBuilder(length);
         while (out.length() < length) {
             int kind = random.nextInt(10);

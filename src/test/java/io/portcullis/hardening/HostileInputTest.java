@@ -132,7 +132,7 @@ class HostileInputTest {
         String all = answer.head() + answer.body();
         for (String leak : List.of("Exception", "\tat ", "at io.", "at java.", "at org.", "NullPointer", "<html")) {
             // the portal answers in HTML by design
-            boolean html = what.contains("/portal") || what.startsWith("portal");
+            boolean html = what.contains("/portal") || what.contains(" portal[");
             assertFalse(all.contains(leak) && !(html && leak.equals("<html")), what + " leaked '" + leak + "': " + answer.body());
         }
     }
@@ -256,7 +256,8 @@ class HostileInputTest {
         for (int i = 0; i < 150; i++) {
             String bad = gen.text(300).replaceAll("[\\r\\n\\x00-\\x1f\\x7f-\\x{10ffff}]", "");
             assertContractAnswer(gen + " gateway[" + i + "]", raw(request("GET", "/" + api + "/x", Map.of("Authorization", "Bearer " + bad), null)));
-            String segment = java.net.URLEncoder.encode(gen.text(300), StandardCharsets.UTF_8);
+            // never empty: an empty segment is the list page, not hostile input
+            String segment = java.net.URLEncoder.encode(gen.text(1, 300), StandardCharsets.UTF_8);
             assertContractAnswer(gen + " admin[" + i + "]", raw(request("GET", "/admin/v1/apis/" + segment,
                     Map.of("Authorization", "Bearer " + adminToken), null)));
             assertContractAnswer(gen + " portal[" + i + "]", raw(request("GET", "/portal/apis/" + segment, Map.of(), null)));

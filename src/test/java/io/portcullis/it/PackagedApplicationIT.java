@@ -55,7 +55,7 @@ class PackagedApplicationIT {
         given().get("/portal/apis/it-api-" + suffix).then().statusCode(200).body(containsString("/auth/default/api/it-api-" + suffix + "/token"));
     }
 
-    /** Nothing of the demo in production: the samples are not served, and the demo and embedded database are not packaged. */
+    /** Nothing of the demo in production: the samples are not served; the demo, the samples and the embedded database are not packaged. */
     @Test
     void noDemoNoSamplesNoEmbeddedDatabase() throws Exception {
         given().get("/sample/echo").then().statusCode(404);
@@ -67,7 +67,10 @@ class PackagedApplicationIT {
                 for (java.nio.file.Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
                     try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
                         org.junit.jupiter.api.Assertions.assertNull(zip.getEntry("demo/portcullis-demo.yaml"), jar.toString());
-                        org.junit.jupiter.api.Assertions.assertNull(zip.getEntry("META-INF/services/io.smallrye.config.ConfigSourceFactory"), jar.toString());
+                        org.junit.jupiter.api.Assertions.assertNull(zip.getEntry("io/portcullis/dev/EmbeddedPostgresLauncher.class"), jar.toString());
+                        org.junit.jupiter.api.Assertions.assertNull(zip.getEntry("io/portcullis/dev/DemoBanner.class"), jar.toString());
+                        org.junit.jupiter.api.Assertions.assertTrue(zip.stream().noneMatch(e -> e.getName().startsWith("io/portcullis/sample/")
+                                && e.getName().endsWith(".class")), jar + " holds sample classes");
                     }
                 }
             }

@@ -55,6 +55,14 @@ class EchoApiTest {
     }
 
     @Test
+    void theCallerGetsOneRequestIdThroughTheGateway() {
+        String token = TokenClient.token("echo", client.clientId(), client.clientSecret(), "read");
+        var ids = given().header("Authorization", "Bearer " + token).header("X-Request-Id", "trace-42").get("/echo/x").then()
+                .statusCode(200).extract().headers().getValues("X-Request-Id");
+        org.junit.jupiter.api.Assertions.assertEquals(List.of("trace-42"), ids);
+    }
+
+    @Test
     void missingToken() {
         // at the resource itself, which checks tokens with SmallRye JWT like an independent resource server
         given().get("/sample/echo").then()
