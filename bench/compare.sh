@@ -9,7 +9,7 @@ set -euo pipefail
 export REPS=${REPS:-3} DURATION=${DURATION:-20} CONNS=${CONNS:-16 64} BASIC_CONNS=${BASIC_CONNS:-16}
 JVM_WARMUP=${WARMUP:-150}
 RUN=${RUN:-portcullis-rs256 portcullis-es256 oidc-rs256 oidc-es256 keycloak sas}
-[ -n "$PEERS" ] || { echo "the peers' harness (../shared/bench/peers) is missing" >&2; exit 2; }
+[ -n "$PEERS" ] || { echo "the peers' harness is missing: set PEERS to its directory" >&2; exit 2; }
 PB=${PEERBENCH_WORK:-${TMPDIR:-/tmp}/peerbench}
 STAMP=$(date +%Y%m%d-%H%M%S)
 mkdir -p "$PB/results"

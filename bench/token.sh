@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 ALG=${1:-RS256}
-[ -n "$PEERS" ] || { echo "the peers' harness (../shared/bench/peers) is missing" >&2; exit 2; }
+[ -n "$PEERS" ] || { echo "the peers' harness is missing: set PEERS to its directory" >&2; exit 2; }
 package_if_needed
 fresh_registry "$ALG"
 export WARMUP=${WARMUP:-150}

@@ -1,12 +1,12 @@
 package io.portcullis.admin;
 
 import io.portcullis.config.PortcullisConfig;
-import io.portcullis.gateway.BearerError;
-import io.portcullis.gateway.GatewayPolicy;
+import io.portcullis.resource.AccessTokenGuard;
+import io.portcullis.resource.BearerError;
+import io.portcullis.resource.BearerErrorMapper;
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.Registry;
 import io.portcullis.registry.RegistryService;
-import io.portcullis.token.AccessTokenVerifier;
 import io.portcullis.token.VerifiedToken;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.RequestScoped;
@@ -16,13 +16,14 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Every /admin request needs a bearer token for the built-in {@code admin} API with scope
- * {@code admin}, checked exactly as the gateway checks tokens for any API (RFC 6750 answers).
+ * {@code admin}, checked by the one {@link AccessTokenGuard}, as the gateway checks tokens for any API
+ * (RFC 6750 answers; a DPoP proof accepted once).
  * Runs on the worker thread of the (blocking) admin resources, so a cold subscription lookup may
  * read the database.
  */
 public class AdminAuthorization {
     @Inject
-    AccessTokenVerifier verifier;
+    AccessTokenGuard guard;
 
     @Inject
     Registry registry;
@@ -49,31 +50,17 @@ public class AdminAuthorization {
             if (api == null) {
                 throw BearerError.invalidToken(realm, "The admin API is not set up");
             }
-            GatewayPolicy.Presentation presentation = GatewayPolicy.presentation(request.headers().getAll("Authorization"), realm);
-            VerifiedToken token = verifier.verify(presentation.token());
-            GatewayPolicy.checkAudienceAndIssuer(api, token, config.get().baseUrl());
-            // a key-bound admin token is no good without its key (RFC 9449), as at the gateway
-            GatewayPolicy.checkProofOfPossession(api, token, presentation, request.headers().getAll("DPoP"), request.method().name(),
-                    config.get().baseUrl() + request.path(), System.currentTimeMillis() / 1000, (jkt, jti, exp) -> true);
-            GatewayPolicy.checkSubscription(api, token, registry.client(token.clientId()));
+            VerifiedToken token = guard.authenticate(api, new AccessTokenGuard.Request(request.headers().getAll("Authorization"),
+                    request.headers().getAll("DPoP"), request.method().name(), config.get().baseUrl() + request.path()),
+                    System.currentTimeMillis() / 1000);
+            guard.authorize(api, token, registry.client(token.clientId()), request.method().name(), "/");
             if (!token.scopes().contains(AdminBootstrap.SCOPE)) {
                 throw BearerError.insufficientScope(realm, java.util.Set.of(AdminBootstrap.SCOPE));
             }
             admin.clientId = token.clientId();
             return null;
-        } catch (AccessTokenVerifier.InvalidAccessTokenException e) {
-            return challenge(BearerError.invalidToken(realm, e.getMessage()));
         } catch (BearerError e) {
-            return challenge(e);
+            return BearerErrorMapper.response(e);
         }
-    }
-
-    private static Response challenge(BearerError e) {
-        return Response.status(e.status)
-                .header("WWW-Authenticate", e.challenge())
-                .header("Cache-Control", "no-store")
-                .type("application/json")
-                .entity(e.body())
-                .build();
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.smallrye.common.expression.Expression;
 import io.portcullis.registry.ClientType;
 import io.portcullis.registry.ScopeMode;
 
@@ -26,7 +27,8 @@ import java.util.stream.Collectors;
 /**
  * The declarative registry file (docs/contract.md#management): auth methods, plans, APIs, applications and
  * subscriptions, in YAML or JSON. Reading it refuses unknown fields and names the place of any error.
- * Strings may hold {@code ${name}} or {@code ${name:default}}, resolved from the configuration.
+ * Strings may hold {@code ${name}} or {@code ${name:default}}, resolved from the configuration; names
+ * that look like credentials are refused (see {@link #SECRET_NAME}).
  */
 public final class ConfigFile {
     private ConfigFile() {
@@ -152,33 +154,43 @@ public final class ConfigFile {
             return hasToken(JsonToken.VALUE_STRING) ? 0 : super.getTextOffset();
         }
 
+        /**
+         * SmallRye's expression syntax, as in application.properties: {@code ${name}},
+         * {@code ${name:default}} (nested), {@code $$} for a literal {@code $}. A string without
+         * {@code ${} is taken as it is, so that a stored hash such as {@code sha256$…} is never read
+         * as an expression.
+         */
         private String expand(String text) throws UnresolvedExpression {
-            int start = text.indexOf("${");
-            if (start < 0) {
+            if (!text.contains("${")) {
                 return text;
             }
-            StringBuilder out = new StringBuilder(text.length());
-            int from = 0;
-            while (start >= 0) {
-                int end = text.indexOf('}', start);
-                if (end < 0) {
-                    throw new UnresolvedExpression("'${' without a closing '}'", getTokenLocation());
-                }
-                String expression = text.substring(start + 2, end);
-                int colon = expression.indexOf(':');
-                String name = colon < 0 ? expression : expression.substring(0, colon);
-                Optional<String> value = name.isBlank() ? Optional.empty() : lookup.apply(name);
-                if (value.isEmpty() && colon < 0) {
-                    throw new UnresolvedExpression("${" + name + "} is not set in the configuration and has no default",
-                            getTokenLocation());
-                }
-                out.append(text, from, start).append(value.orElseGet(() -> expression.substring(colon + 1)));
-                from = end + 1;
-                start = text.indexOf("${", from);
+            try {
+                return Expression.compile(text, Expression.Flag.NO_TRIM).evaluate((context, out) -> {
+                    String name = context.getKey();
+                    if (SECRET_NAME.matcher(name).find()) {
+                        throw new IllegalStateException("${" + name + "} names a secret: the registry file may not copy secrets into the "
+                                + "registry, whose descriptions and URLs are shown on the portal and by the admin API");
+                    }
+                    Optional<String> value = lookup.apply(name);
+                    if (value.isPresent()) {
+                        out.append(value.get());
+                    } else if (context.hasDefault()) {
+                        context.expandDefault();
+                    } else {
+                        throw new IllegalStateException("${" + name + "} is not set in the configuration and has no default");
+                    }
+                });
+            } catch (IllegalStateException e) {
+                throw new UnresolvedExpression(e.getMessage(), getTokenLocation());
+            } catch (IllegalArgumentException e) {
+                throw new UnresolvedExpression("an expression is malformed (write $$ for a literal $)", getTokenLocation());
             }
-            return out.append(text, from, text.length()).toString();
         }
     }
+
+    /** Configuration names an expression may not read: what looks like a credential. */
+    static final java.util.regex.Pattern SECRET_NAME = java.util.regex.Pattern.compile(
+            "(?i)secret|passw|token|credential|private|key|salt|cert|pem");
 
     private static String place(JsonMappingException e) {
         if (e.getPath().isEmpty()) {
@@ -192,7 +204,8 @@ public final class ConfigFile {
         if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
             return "unknown field '" + u.getPropertyName() + "'";
         }
-        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().split("\n")[0];
+        // without the quoted value: it may have come from the configuration
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().split("\n")[0].replaceAll("\"[^\"]*\"", "\"…\"");
         return "a value has the wrong type or form (" + (original.length() > 160 ? original.substring(0, 160) + "…" : original) + ")";
     }
 

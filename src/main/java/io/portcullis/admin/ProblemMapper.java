@@ -83,6 +83,7 @@ public class ProblemMapper {
                 return w.getResponse();
             }
             LOG.errorf("A request failed unexpectedly: %s", e.getClass().getName());
+            LOG.debug("The unexpected failure", e);
             return Response.serverError().type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store")
                     .entity(java.util.Map.of("error", "server_error", "error_description", "The server met an unexpected condition")).build();
         }

@@ -1,5 +1,6 @@
 package io.portcullis.gateway;
 
+import io.portcullis.resource.BearerError;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
@@ -13,7 +14,7 @@ final class GatewayResponses {
     }
 
     static void bearer(HttpServerResponse response, BearerError e, String resourceMetadata) {
-        response.putHeader("WWW-Authenticate", e.challenge() + (e.status == 401 ? ", resource_metadata=\"" + resourceMetadata + "\"" : ""));
+        response.putHeader("WWW-Authenticate", e.challenge(resourceMetadata));
         send(response, e.status, new JsonObject(e.body()));
     }
 

@@ -5,7 +5,8 @@ import io.portcullis.registry.ApiView;
 import io.portcullis.registry.ClientView;
 import io.portcullis.registry.PlanView;
 import io.portcullis.registry.Registry;
-import io.portcullis.token.AccessTokenVerifier;
+import io.portcullis.resource.AccessTokenGuard;
+import io.portcullis.resource.BearerError;
 import io.portcullis.token.VerifiedToken;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -28,23 +29,16 @@ public class GatewayRoute {
     private static final int MAX_HOPS = 8;
 
     private final Registry registry;
-    private final AccessTokenVerifier verifier;
+    private final AccessTokenGuard guard;
     private final PlanRateLimiter rateLimiter;
     private final UpstreamProxy proxy;
     private final PortcullisConfig config;
     private final io.portcullis.ops.Metrics metrics;
-    /** The gateway remembers DPoP proof jtis in memory, per replica: a shared write per request would cost more than it protects. */
-    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> dpopJtis = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-            .expireAfterWrite(java.time.Duration.ofSeconds(io.portcullis.token.DPoPProofs.MAX_AGE_SECONDS + 10))
-            .maximumSize(1_000_000).build();
-    private final io.portcullis.token.DPoPProofs.ReplayGuard dpopReplay =
-            (jkt, jti, expiresAt) -> dpopJtis.asMap().putIfAbsent(jkt + " " + jti, Boolean.TRUE) == null;
-
-    public GatewayRoute(Registry registry, AccessTokenVerifier verifier, PlanRateLimiter rateLimiter, UpstreamProxy proxy,
+    public GatewayRoute(Registry registry, AccessTokenGuard guard, PlanRateLimiter rateLimiter, UpstreamProxy proxy,
                         PortcullisConfig config, io.portcullis.ops.Metrics metrics) {
         this.metrics = metrics;
         this.registry = registry;
-        this.verifier = verifier;
+        this.guard = guard;
         this.rateLimiter = rateLimiter;
         this.proxy = proxy;
         this.config = config;
@@ -75,17 +69,11 @@ public class GatewayRoute {
         String rest = path.substring(api.requestPath().length());
         VerifiedToken token;
         try {
-            GatewayPolicy.Presentation presentation = GatewayPolicy.presentation(request.headers().getAll("Authorization"), api.id());
-            token = verifier.verify(presentation.token());
-            GatewayPolicy.checkAudienceAndIssuer(api, token, config.baseUrl());
-            GatewayPolicy.checkProofOfPossession(api, token, presentation, request.headers().getAll("DPoP"), request.method().name(),
-                    config.baseUrl() + request.path(), System.currentTimeMillis() / 1000, dpopReplay);
-        } catch (AccessTokenVerifier.InvalidAccessTokenException e) {
-            BearerError error = BearerError.invalidToken(api.id(), e.getMessage());
-            refuse(ctx, api, api.dpopRequired() ? error.asDPoP() : error);
-            return;
+            token = guard.authenticate(api, new AccessTokenGuard.Request(request.headers().getAll("Authorization"),
+                    request.headers().getAll("DPoP"), request.method().name(), config.baseUrl() + request.path()),
+                    System.currentTimeMillis() / 1000);
         } catch (BearerError e) {
-            refuse(ctx, api, api.dpopRequired() && e.scheme.equals("Bearer") ? e.asDPoP() : e);
+            refuse(ctx, api, e);
             return;
         }
         Optional<ClientView> cached = registry.cachedClient(token.clientId());
@@ -109,8 +97,7 @@ public class GatewayRoute {
     private void authorize(RoutingContext ctx, ApiView api, VerifiedToken token, Optional<ClientView> client, String rest) {
         HttpServerRequest request = ctx.request();
         try {
-            GatewayPolicy.checkSubscription(api, token, client);
-            GatewayPolicy.checkScopes(api, token, request.method().name(), rest.isEmpty() ? "/" : rest);
+            guard.authorize(api, token, client, request.method().name(), rest.isEmpty() ? "/" : rest);
         } catch (BearerError e) {
             refuse(ctx, api, e);
             return;

@@ -49,9 +49,12 @@ public record ApiView(
     }
 
     public record RouteView(String pathPrefix, Set<String> methods, Set<String> scopes) {
-        /** Prefix matching on whole path segments: {@code /orders} covers {@code /orders/1}, not {@code /ordersX}. */
+        /**
+         * Prefix matching on whole path segments: {@code /orders} covers {@code /orders/1}, not
+         * {@code /ordersX}. HEAD is GET without the body (RFC 9110 section 9.3.2), so it needs what GET needs.
+         */
         boolean matches(String method, String path) {
-            if (!methods.isEmpty() && !methods.contains(method)) {
+            if (!methods.isEmpty() && !methods.contains(method) && !("HEAD".equals(method) && methods.contains("GET"))) {
                 return false;
             }
             if (pathPrefix.equals("/")) {

@@ -132,7 +132,9 @@ public class Registry {
                 @Override
                 public void afterCompletion(int status) {
                     if (status == Status.STATUS_COMMITTED) {
-                        reload();
+                        // a transaction of its own: inside the completing one, the reader would be handed
+                        // the entities of its persistence context, which the commit leaves stale
+                        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(Registry.this::reload);
                     }
                 }
             });

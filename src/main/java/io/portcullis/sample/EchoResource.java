@@ -1,8 +1,8 @@
 package io.portcullis.sample;
 
 import io.portcullis.config.PortcullisConfig;
-import io.portcullis.gateway.BearerError;
-import io.portcullis.gateway.GatewayPolicy;
+import io.portcullis.resource.BearerError;
+import io.portcullis.resource.AccessTokenRules;
 import io.portcullis.token.DPoPProofs;
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.Registry;
@@ -48,7 +48,8 @@ public class EchoResource {
     private final PortcullisConfig config;
     private final JWTAuthContextInfo verification;
     /** The jtis of DPoP proofs this resource has accepted, each until it can no longer be valid. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> seenProofs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> seenProofs = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .expireAfterWrite(java.time.Duration.ofSeconds(DPoPProofs.MAX_AGE_SECONDS + 10)).maximumSize(100_000).build();
 
     public EchoResource(JWTParser parser, Registry registry, PortcullisConfig config) {
         this.parser = parser;
@@ -65,14 +66,15 @@ public class EchoResource {
     }
 
     @GET
-    public Map<String, Object> get(HttpHeaders headers, UriInfo uri) {
-        return echo("GET", headers, uri);
+    public Map<String, Object> get(HttpHeaders headers, UriInfo uri, jakarta.ws.rs.core.Request request) {
+        // GET or HEAD: JAX-RS answers HEAD with the GET method, and a DPoP proof names the real one
+        return echo(request.getMethod(), headers, uri);
     }
 
     @GET
     @Path("{rest: .+}")
-    public Map<String, Object> getSub(HttpHeaders headers, UriInfo uri) {
-        return echo("GET", headers, uri);
+    public Map<String, Object> getSub(HttpHeaders headers, UriInfo uri, jakarta.ws.rs.core.Request request) {
+        return echo(request.getMethod(), headers, uri);
     }
 
     @POST
@@ -149,7 +151,7 @@ public class EchoResource {
 
     /** RFC 6750 section 2.1 and RFC 9449 section 7.1 presentation; RFC 6750 section 3.1 errors. */
     private JsonWebToken verify(String method, HttpHeaders headers, UriInfo uri) {
-        GatewayPolicy.Presentation presented = GatewayPolicy.presentation(headers.getRequestHeader(HttpHeaders.AUTHORIZATION), API_ID);
+        AccessTokenRules.Presentation presented = AccessTokenRules.presentation(headers.getRequestHeader(HttpHeaders.AUTHORIZATION), API_ID);
         JsonWebToken token;
         try {
             token = parser.parse(presented.token(), verification);
@@ -171,9 +173,13 @@ public class EchoResource {
     }
 
     /** RFC 9449 section 7.1: a bound token only with the DPoP scheme and a proof of its key for this request. */
-    private void checkProofOfPossession(JsonWebToken token, GatewayPolicy.Presentation presented, String method,
+    private void checkProofOfPossession(JsonWebToken token, AccessTokenRules.Presentation presented, String method,
                                         HttpHeaders headers, UriInfo uri) {
-        String jkt = boundKey(token.getClaim("cnf"));
+        Object cnf = token.getClaim("cnf");
+        String jkt = boundKey(cnf);
+        if (cnf != null && jkt == null) {
+            throw BearerError.invalidToken(API_ID, "The access token is bound in a way this resource does not know");
+        }
         if (jkt == null) {
             if (presented.dpop()) {
                 throw BearerError.dpop(API_ID, "invalid_token", "The access token is not bound to a DPoP key");
@@ -206,20 +212,16 @@ public class EchoResource {
      * path in it, which the gateway forwards; called directly, this resource's own URL.
      */
     private String requestUrl(HttpHeaders headers, UriInfo uri) {
-        String path = uri.getPath().substring(PATH.length());
-        String forwardedHost = headers.getHeaderString("X-Forwarded-Host");
+        String rawPath = uri.getRequestUri().getRawPath();
+        String rest = rawPath.startsWith(PATH) ? rawPath.substring(PATH.length()) : rawPath;
         ApiView api = registry.api(API_ID).orElse(null);
-        if (forwardedHost != null && api != null) {
-            return config.resourceIdentifier(api.requestPath()) + path;
+        if (headers.getHeaderString("X-Forwarded-Host") != null && api != null) {
+            return config.resourceIdentifier(api.requestPath()) + rest;
         }
-        return uri.getBaseUri().resolve(uri.getPath().substring(1)).toString();
+        return config.baseUrl() + rawPath;
     }
 
     private boolean firstUse(String jkt, String jti, long expiresAtEpochSecond) {
-        long now = java.time.Instant.now().getEpochSecond();
-        if (seenProofs.size() > 10_000) {
-            seenProofs.values().removeIf(expiry -> expiry < now);
-        }
-        return seenProofs.putIfAbsent(jkt + " " + jti, expiresAtEpochSecond) == null;
+        return seenProofs.asMap().putIfAbsent(jkt + " " + jti, Boolean.TRUE) == null;
     }
 }

@@ -1,18 +1,16 @@
 package io.portcullis.token;
 
-import io.portcullis.registry.ClientView;
-import io.portcullis.registry.Registry;
+import io.portcullis.resource.AccessTokenGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * RFC 7662 token introspection for the clients subscribed to an API. A token is active only if it
- * verifies, has not expired or been revoked, is for this API, and its subscription still stands;
- * anything else is {@code {"active": false}} and nothing more (section 2.2).
+ * RFC 7662 token introspection for the clients subscribed to an API. A token is active only if the
+ * {@link AccessTokenGuard} would let it through the gateway (but for a proof of possession, which it
+ * reports as {@code cnf}); anything else is {@code {"active": false}} and nothing more (section 2.2).
  */
 @ApplicationScoped
 public class TokenIntrospection {
@@ -20,17 +18,12 @@ public class TokenIntrospection {
 
     private final TokenEndpoints endpoints;
     private final ClientAuthenticator authenticator;
-    private final AccessTokenVerifier verifier;
-    private final Registry registry;
-    private final AccessTokenIssuer issuer;
+    private final AccessTokenGuard guard;
 
-    public TokenIntrospection(TokenEndpoints endpoints, ClientAuthenticator authenticator, AccessTokenVerifier verifier,
-                              Registry registry, AccessTokenIssuer issuer) {
-        this.issuer = issuer;
+    public TokenIntrospection(TokenEndpoints endpoints, ClientAuthenticator authenticator, AccessTokenGuard guard) {
         this.endpoints = endpoints;
         this.authenticator = authenticator;
-        this.verifier = verifier;
-        this.registry = registry;
+        this.guard = guard;
     }
 
     public Map<String, Object> introspect(String authMethodId, String apiId, String contentType, List<String> authorization,
@@ -50,18 +43,9 @@ public class TokenIntrospection {
     }
 
     private Map<String, Object> describe(TokenEndpoints.Endpoint endpoint, String token) {
-        VerifiedToken verified;
-        try {
-            verified = verifier.verify(token);
-        } catch (AccessTokenVerifier.InvalidAccessTokenException e) {
-            return INACTIVE;
-        }
-        String expectedIssuer = issuer.issuer(verified.authMethod(), endpoint.api().id());
-        if (!endpoint.api().id().equals(verified.audience()) || !expectedIssuer.equals(verified.issuer())) {
-            return INACTIVE;
-        }
-        Optional<ClientView> client = registry.client(verified.clientId());
-        if (client.isEmpty() || !client.get().approved() || !client.get().subscriptionId().toString().equals(verified.subscriptionId())) {
+        // the gateway's own checks, so that introspection cannot call active what the gateway refuses
+        VerifiedToken verified = guard.active(endpoint.api(), token).orElse(null);
+        if (verified == null) {
             return INACTIVE;
         }
         Map<String, Object> active = new LinkedHashMap<>();

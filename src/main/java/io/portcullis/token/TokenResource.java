@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The endpoints of one authorization server, {@code /auth/{authMethodId}/api/{apiId}/…}: token
- * (docs/contract.md#token-endpoint), introspection and revocation (section 4). Bodies are read raw: the parser,
+ * (docs/contract.md#token-endpoint), introspection and revocation (docs/contract.md#introspection-and-revocation). Bodies are read raw: the parser,
  * not the framework, decides what a well-formed request is. No {@code @Produces}: a client's Accept
  * header must not turn an answer into a 406.
  */

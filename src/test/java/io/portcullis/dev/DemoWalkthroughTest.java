@@ -32,10 +32,13 @@ class DemoWalkthroughTest {
     static final String DEMO_SECRET = "JO826DHlc8KDAGB380d5ektuvECC6h50AFWc_yeDGwk";
 
     public static class DemoOnAnotherPort implements QuarkusTestProfile {
+        /** Chosen once: the profile may be asked for its overrides more than once. */
+        static final int PORT = freePort();
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
-                    "quarkus.http.test-port", Integer.toString(freePort()),
+                    "quarkus.http.test-port", Integer.toString(PORT),
                     "portcullis.demo.enabled", "true",
                     "portcullis.demo.client-secret", DEMO_SECRET,
                     "portcullis.config-file", "classpath:demo/portcullis-demo.yaml");

@@ -137,6 +137,22 @@ class DPoPTest {
                 .body("dpop_signing_alg_values_supported", hasItem("ES256"));
     }
 
+    /** The admin API takes a DPoP-bound admin token with a fresh proof, and refuses the same proof again (it was accepted before). */
+    @Test
+    void theAdminApiAcceptsAProofOnce() throws Exception {
+        String adminToken = given().contentType("application/x-www-form-urlencoded").header("DPoP",
+                        proof(key, claims("POST", "http://localhost:8081/auth/default/api/admin/token").build()))
+                .formParam("grant_type", "client_credentials").formParam("scope", "admin")
+                .formParam("client_id", io.portcullis.support.AdminClient.CLIENT_ID).formParam("client_secret", io.portcullis.support.AdminClient.CLIENT_SECRET)
+                .post("/auth/default/api/admin/token").then().statusCode(200).body("token_type", equalTo("DPoP")).extract().path("access_token");
+        String once = proof(key, claims("GET", "http://localhost:8081/admin/v1/apis").claim("ath", ath(adminToken)).build());
+        call(adminToken, "DPoP", once, "GET", "/admin/v1/apis").statusCode(200);
+        call(adminToken, "DPoP", once, "GET", "/admin/v1/apis").statusCode(401)
+                .header("WWW-Authenticate", containsString("error=\"invalid_dpop_proof\""));
+        call(adminToken, "DPoP", proof(key, claims("GET", "http://localhost:8081/admin/v1/apis").claim("ath", ath(adminToken)).build()),
+                "GET", "/admin/v1/apis").statusCode(200);
+    }
+
     // ---- token endpoint refusals ----
 
     void badProof(String proof) {

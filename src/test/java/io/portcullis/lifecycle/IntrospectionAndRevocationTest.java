@@ -92,6 +92,54 @@ class IntrospectionAndRevocationTest {
 
     // ---- introspection ----
 
+    /** A token of the second auth method of a new API that accepts two. */
+    String tokenOfASecondAuthMethod(String method, RegistryService.ApiSpec[] spec) {
+        registry.createAuthMethod(method, "Second", true);
+        String id = Fixtures.uniqueId("drift");
+        spec[0] = new RegistryService.ApiSpec(id, "Drift", null, "/" + id, upstream.url("/"), null, null, null,
+                null, List.of(Fixtures.AUTH_METHOD, method), List.of(new RegistryService.ScopeSpec("read", "Read")), List.of(),
+                List.of(Fixtures.PLAN), null);
+        registry.createApi(spec[0]);
+        api = id;
+        client = fixtures.subscribe(api);
+        return given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
+                .formParam("client_id", client.clientId()).formParam("client_secret", client.clientSecret())
+                .post("/auth/" + method + "/api/" + id + "/token").then().statusCode(200).extract().path("access_token");
+    }
+
+    @Test
+    void aTokenOfAnAuthMethodTheApiNoLongerAcceptsIsInactiveAndRefusedAtTheGateway() {
+        RegistryService.ApiSpec[] spec = new RegistryService.ApiSpec[1];
+        String method = Fixtures.uniqueId("am");
+        String second = tokenOfASecondAuthMethod(method, spec);
+        Credentials resourceServer = fixtures.subscribe(api);
+        introspect(resourceServer, second).statusCode(200).body("active", equalTo(true));
+        given().header("Authorization", "Bearer " + second).get("/" + api + "/x").then().statusCode(200);
+
+        RegistryService.ApiSpec s = spec[0];
+        registry.updateApi(api, new RegistryService.ApiSpec(s.id(), s.name(), s.description(), s.requestPath(), s.upstreamUrl(),
+                null, null, null, null, List.of(Fixtures.AUTH_METHOD), s.scopes(), s.routes(), s.plans(), null));
+        inactive(resourceServer, second);
+        given().header("Authorization", "Bearer " + second).get("/" + api + "/x").then().statusCode(401)
+                .header("WWW-Authenticate", org.hamcrest.Matchers.containsString("error=\"invalid_token\""));
+    }
+
+    @Test
+    void aTokenOfADisabledAuthMethodIsInactiveAndRefusedAtTheGateway() {
+        String method = Fixtures.uniqueId("am");
+        String second = tokenOfASecondAuthMethod(method, new RegistryService.ApiSpec[1]);
+        Credentials resourceServer = fixtures.subscribe(api);
+        introspect(resourceServer, second).statusCode(200).body("active", equalTo(true));
+
+        registry.updateAuthMethod(method, "Second", null, false);
+        inactive(resourceServer, second);
+        given().header("Authorization", "Bearer " + second).get("/" + api + "/x").then().statusCode(401);
+        // the token of the auth method that still stands is unaffected
+        String first = TokenClient.token(api, client.clientId(), client.clientSecret(), "read");
+        introspect(resourceServer, first).statusCode(200).body("active", equalTo(true));
+        given().header("Authorization", "Bearer " + first).get("/" + api + "/x").then().statusCode(200);
+    }
+
     @Test
     void activeTokenCarriesItsClaims() {
         Credentials resourceServer = fixtures.subscribe(api);

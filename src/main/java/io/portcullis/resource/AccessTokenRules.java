@@ -1,6 +1,7 @@
-package io.portcullis.gateway;
+package io.portcullis.resource;
 
 import io.portcullis.registry.ApiView;
+import io.portcullis.registry.AuthMethodView;
 import io.portcullis.registry.ClientView;
 import io.portcullis.token.VerifiedToken;
 
@@ -9,10 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who may pass the gateway into an API (docs/contract.md#gateway): the decisions, without HTTP, in the
- * order they are taken. Each failure is a {@link BearerError} worded for the caller.
+ * The decisions of {@link AccessTokenGuard}, without HTTP or state, in the order they are taken
+ * (docs/contract.md#gateway). Each failure is a {@link BearerError} worded for the caller.
  */
-public final class GatewayPolicy {
+public final class AccessTokenRules {
     /** RFC 6750 section 2.1's b64token characters (before any trailing '='). */
     private static final boolean[] B64TOKEN = new boolean[128];
 
@@ -22,7 +23,7 @@ public final class GatewayPolicy {
         }
     }
 
-    private GatewayPolicy() {
+    private AccessTokenRules() {
     }
 
 
@@ -57,14 +58,18 @@ public final class GatewayPolicy {
         if (!presentation.dpop()) {
             throw BearerError.dpop(api.id(), "invalid_token", "The access token is bound to a key: present it with the DPoP scheme and a proof");
         }
-        io.portcullis.token.DPoPProofs.Proof proof;
+        // the proof's key is compared with the token's before its jti is remembered: a proof of another
+        // key must not fill the replay store
+        io.portcullis.token.DPoPProofs.ReplayGuard bound = (jkt, jti, expiresAt) -> {
+            if (!jkt.equals(token.jkt())) {
+                throw BearerError.dpop(api.id(), "invalid_dpop_proof", "The DPoP proof is signed by another key than the token is bound to");
+            }
+            return replay.firstUse(jkt, jti, expiresAt);
+        };
         try {
-            proof = io.portcullis.token.DPoPProofs.check(proofs, method, url, presentation.token(), now, replay);
+            io.portcullis.token.DPoPProofs.check(proofs, method, url, presentation.token(), now, bound);
         } catch (io.portcullis.token.DPoPProofs.InvalidProofException e) {
             throw BearerError.dpop(api.id(), "invalid_dpop_proof", e.getMessage());
-        }
-        if (!proof.jkt().equals(token.jkt())) {
-            throw BearerError.dpop(api.id(), "invalid_dpop_proof", "The DPoP proof is signed by another key than the token is bound to");
         }
     }
 
@@ -113,14 +118,22 @@ public final class GatewayPolicy {
         return header.substring(start);
     }
 
-    /** RFC 9068 section 4: the token must be for this API, from one of this server's issuers for it. */
-    public static void checkAudienceAndIssuer(ApiView api, VerifiedToken token, String baseUrl) {
+    /**
+     * RFC 9068 section 4: the token must be for this API, from one of this server's issuers for it;
+     * and that issuer must still stand: its auth method enabled and still accepted by the API, or the
+     * token is refused like a revoked one (docs/contract.md#gateway).
+     */
+    public static void checkAudienceAndIssuer(ApiView api, VerifiedToken token, String baseUrl, Optional<AuthMethodView> authMethod) {
         if (!api.id().equals(token.audience())) {
             throw BearerError.invalidToken(api.id(), "The access token is not for this API");
         }
         String expected = io.portcullis.token.AccessTokenIssuer.issuer(baseUrl, token.authMethod(), api.id());
-        if (!expected.equals(token.issuer()) || !api.accepts(token.authMethod())) {
+        if (!expected.equals(token.issuer())) {
             throw BearerError.invalidToken(api.id(), "The access token is not for this API");
+        }
+        if (!api.accepts(token.authMethod()) || authMethod.isEmpty() || !authMethod.get().enabled()
+                || !authMethod.get().id().equals(token.authMethod())) {
+            throw BearerError.invalidToken(api.id(), "The access token was issued by an auth method this API no longer accepts");
         }
     }
 

@@ -1,4 +1,4 @@
-package io.portcullis.gateway;
+package io.portcullis.resource;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,7 +59,16 @@ public class BearerError extends RuntimeException {
         return new BearerError(403, realm, "insufficient_scope", "The access token lacks a scope this request needs", required);
     }
 
+    /** The WWW-Authenticate challenge (RFC 6750 section 3, RFC 9449 section 7.1), without resource metadata. */
     public String challenge() {
+        return challenge(null);
+    }
+
+    /**
+     * The one renderer of WWW-Authenticate challenges; with the resource's RFC 9728 metadata URL on a
+     * 401 when it has a public one (section 5.1).
+     */
+    public String challenge(String resourceMetadata) {
         StringBuilder header = new StringBuilder(scheme).append(" realm=\"").append(realm).append('"');
         if (scheme.equals("DPoP")) {
             header.append(", algs=\"").append(String.join(" ", io.portcullis.token.DPoPProofs.ALGORITHMS)).append('"');
@@ -70,6 +79,9 @@ public class BearerError extends RuntimeException {
         }
         if (!scope.isEmpty()) {
             header.append(", scope=\"").append(String.join(" ", scope)).append('"');
+        }
+        if (resourceMetadata != null && status == 401) {
+            header.append(", resource_metadata=\"").append(resourceMetadata).append('"');
         }
         return header.toString();
     }
