@@ -49,7 +49,7 @@ public final class AdminModels {
     public record ApiDoc(String id, String name, String description, String requestPath, String upstreamUrl,
                          List<String> authMethods, List<ScopeDoc> scopes, List<RouteDoc> routes, List<String> plans,
                          Integer tokenLifetimeSeconds, Boolean clientCredentialsEnabled, Boolean hideCredentials,
-                         Boolean deprecated, Integer upstreamTimeoutSeconds, Boolean dpopRequired) {
+                         Boolean deprecated, Integer upstreamTimeoutSeconds, Boolean dpopRequired, String accessTokenType) {
         static ApiDoc of(Api a) {
             return new ApiDoc(a.id, a.name, a.description, a.requestPath, a.upstreamUrl,
                     a.authMethods.stream().map(m -> m.id).sorted().toList(),
@@ -57,7 +57,7 @@ public final class AdminModels {
                     a.routes.stream().map(RouteDoc::of).toList(),
                     a.plans.stream().map(p -> p.id).sorted().toList(),
                     a.tokenLifetimeSeconds, a.clientCredentialsEnabled, a.hideCredentials, a.deprecated, a.upstreamTimeoutSeconds,
-                    a.dpopRequired);
+                    a.dpopRequired, a.accessTokenType);
         }
 
         RegistryService.ApiSpec spec() {
@@ -65,7 +65,7 @@ public final class AdminModels {
                     clientCredentialsEnabled, hideCredentials, deprecated, authMethods,
                     scopes == null ? null : scopes.stream().map(s -> s == null ? null : new RegistryService.ScopeSpec(s.id(), s.description())).toList(),
                     routes == null ? null : routes.stream().map(r -> new RegistryService.RouteSpec(r.pathPrefix(), r.methods(), r.scopes())).toList(),
-                    plans, upstreamTimeoutSeconds, dpopRequired);
+                    plans, upstreamTimeoutSeconds, dpopRequired, accessTokenType);
         }
     }
 

@@ -59,6 +59,10 @@ public class Api extends PanacheEntityBase {
     @Column(name = "dpop_required")
     public boolean dpopRequired;
 
+    /** The typ header of this API's access tokens: {@link AccessTokenType}. */
+    @Column(name = "access_token_type")
+    public String accessTokenType = AccessTokenType.AT_JWT.value;
+
     @Column(name = "upstream_timeout_seconds")
     public int upstreamTimeoutSeconds = DEFAULT_UPSTREAM_TIMEOUT_SECONDS;
 

@@ -21,6 +21,7 @@ public record ApiView(
         boolean deprecated,
         int upstreamTimeoutSeconds,
         boolean dpopRequired,
+        AccessTokenType accessTokenType,
         Set<String> authMethodIds,
         Map<String, String> scopes,
         List<RouteView> routes) {

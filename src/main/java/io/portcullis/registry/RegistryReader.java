@@ -87,6 +87,7 @@ public class RegistryReader {
                 api.deprecated,
                 api.upstreamTimeoutSeconds,
                 api.dpopRequired,
+                AccessTokenType.of(api.accessTokenType),
                 api.authMethods.stream().map(m -> m.id).collect(Collectors.toUnmodifiableSet()),
                 java.util.Collections.unmodifiableMap(scopes),
                 routes);

@@ -41,13 +41,21 @@ public class RegistryService {
     public record ApiSpec(String id, String name, String description, String requestPath, String upstreamUrl,
                           Integer tokenLifetimeSeconds, Boolean clientCredentialsEnabled, Boolean hideCredentials,
                           Boolean deprecated, List<String> authMethods, List<ScopeSpec> scopes, List<RouteSpec> routes,
-                          List<String> plans, Integer upstreamTimeoutSeconds, Boolean dpopRequired) {
+                          List<String> plans, Integer upstreamTimeoutSeconds, Boolean dpopRequired, String accessTokenType) {
+        public ApiSpec(String id, String name, String description, String requestPath, String upstreamUrl,
+                       Integer tokenLifetimeSeconds, Boolean clientCredentialsEnabled, Boolean hideCredentials,
+                       Boolean deprecated, List<String> authMethods, List<ScopeSpec> scopes, List<RouteSpec> routes,
+                       List<String> plans, Integer upstreamTimeoutSeconds, Boolean dpopRequired) {
+            this(id, name, description, requestPath, upstreamUrl, tokenLifetimeSeconds, clientCredentialsEnabled, hideCredentials,
+                    deprecated, authMethods, scopes, routes, plans, upstreamTimeoutSeconds, dpopRequired, null);
+        }
+
         public ApiSpec(String id, String name, String description, String requestPath, String upstreamUrl,
                        Integer tokenLifetimeSeconds, Boolean clientCredentialsEnabled, Boolean hideCredentials,
                        Boolean deprecated, List<String> authMethods, List<ScopeSpec> scopes, List<RouteSpec> routes,
                        List<String> plans, Integer upstreamTimeoutSeconds) {
             this(id, name, description, requestPath, upstreamUrl, tokenLifetimeSeconds, clientCredentialsEnabled, hideCredentials,
-                    deprecated, authMethods, scopes, routes, plans, upstreamTimeoutSeconds, null);
+                    deprecated, authMethods, scopes, routes, plans, upstreamTimeoutSeconds, null, null);
         }
     }
 
@@ -233,6 +241,10 @@ public class RegistryService {
         api.hideCredentials = Boolean.TRUE.equals(spec.hideCredentials());
         api.deprecated = Boolean.TRUE.equals(spec.deprecated());
         api.dpopRequired = Boolean.TRUE.equals(spec.dpopRequired());
+        if (spec.accessTokenType() != null && AccessTokenType.ofName(spec.accessTokenType()) == null) {
+            throw RegistryException.invalid("accessTokenType", "accessTokenType must be at+jwt or JWT");
+        }
+        api.accessTokenType = spec.accessTokenType() == null ? AccessTokenType.AT_JWT.value : AccessTokenType.ofName(spec.accessTokenType()).value;
 
         java.util.LinkedHashSet<String> methodIds = new java.util.LinkedHashSet<>(nullToEmpty(spec.authMethods()));
         if (!methodIds.equals(api.authMethods.stream().map(m -> m.id).collect(java.util.stream.Collectors.toSet()))) {

@@ -106,6 +106,7 @@ public class AccessTokenGuard {
 
     private VerifiedToken verified(ApiView api, String token) {
         VerifiedToken verified = verifier.verify(token);
+        AccessTokenRules.checkType(api, verified);
         AccessTokenRules.checkAudienceAndIssuer(api, verified, config.baseUrl(), registry.authMethod(verified.authMethod()));
         return verified;
     }

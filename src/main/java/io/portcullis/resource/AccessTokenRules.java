@@ -119,6 +119,16 @@ public final class AccessTokenRules {
     }
 
     /**
+     * RFC 9068 section 4 and RFC 8725 section 3.11: the token's typ is exactly the one this API's
+     * tokens carry, so that no other JWT passes for one of its access tokens.
+     */
+    public static void checkType(ApiView api, VerifiedToken token) {
+        if (token.type() != api.accessTokenType()) {
+            throw BearerError.invalidToken(api.id(), "The token is not an access token of this API");
+        }
+    }
+
+    /**
      * RFC 9068 section 4: the token must be for this API, from one of this server's issuers for it;
      * and that issuer must still stand: its auth method enabled and still accepted by the API, or the
      * token is refused like a revoked one (docs/contract.md#gateway).

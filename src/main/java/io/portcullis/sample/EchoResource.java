@@ -138,12 +138,15 @@ public class EchoResource {
         return body;
     }
 
-    private static boolean isAccessTokenType(String jwt) {
+    /** RFC 9068 section 4: the typ the echo API's tokens carry (at+jwt, unless the API chose JWT). */
+    private boolean isAccessTokenType(String jwt) {
         try {
             String header = new String(java.util.Base64.getUrlDecoder().decode(jwt.substring(0, jwt.indexOf('.'))),
                     java.nio.charset.StandardCharsets.UTF_8);
             Object typ = org.jose4j.json.JsonUtil.parseJson(header).get("typ");
-            return "at+jwt".equals(typ) || "application/at+jwt".equals(typ);
+            io.portcullis.registry.AccessTokenType expected = registry.api(API_ID).map(ApiView::accessTokenType)
+                    .orElse(io.portcullis.registry.AccessTokenType.AT_JWT);
+            return typ instanceof String t && io.portcullis.registry.AccessTokenType.ofHeader(t) == expected;
         } catch (RuntimeException | org.jose4j.lang.JoseException e) {
             return false;
         }

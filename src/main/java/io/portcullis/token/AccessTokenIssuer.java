@@ -16,8 +16,6 @@ import java.util.Set;
 /** Builds and signs access tokens in the JWT profile of RFC 9068 (docs/contract.md#access-tokens). */
 @ApplicationScoped
 public class AccessTokenIssuer {
-    /** RFC 9068 section 2.1: the media type of an access token JWT. */
-    public static final String TYPE = "at+jwt";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -79,7 +77,7 @@ public class AccessTokenIssuer {
         return claims.jws()
                 .keyId(key.kid())
                 .algorithm(key.algorithm())
-                .type(TYPE)
+                .type(api.accessTokenType().value)
                 .sign(key.privateKey());
     }
 

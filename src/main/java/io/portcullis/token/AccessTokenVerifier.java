@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.portcullis.keys.SigningKeys;
+import io.portcullis.registry.AccessTokenType;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwt.JwtClaims;
@@ -55,8 +56,7 @@ public class AccessTokenVerifier {
                 .setAllowedClockSkewInSeconds(30)
                 // audience is checked per API by the caller
                 .setSkipDefaultAudienceValidation()
-                // RFC 9068 section 4: typ must be at+jwt (or application/at+jwt)
-                .setExpectedType(true, AccessTokenIssuer.TYPE)
+                // typ (RFC 9068 section 4) is read below: it must be the one of the API the token is for
                 // only our asymmetric algorithms: no "none", no HMAC keyed with a public key
                 .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, ALGORITHMS))
                 .setVerificationKeyResolver((jws, nestingContext) -> resolve(jws))
@@ -117,7 +117,12 @@ public class AccessTokenVerifier {
         }
         VerifiedToken result;
         try {
-            JwtClaims claims = consumer.processToClaims(token);
+            org.jose4j.jwt.consumer.JwtContext context = consumer.process(token);
+            JwtClaims claims = context.getJwtClaims();
+            AccessTokenType type = AccessTokenType.ofHeader(context.getJoseObjects().get(0).getHeader("typ"));
+            if (type == null) {
+                throw new InvalidAccessTokenException("The token is not an access token");
+            }
             result = new VerifiedToken(
                     claims.getIssuer(),
                     single(claims.getAudience()),
@@ -131,7 +136,8 @@ public class AccessTokenVerifier {
                     claims.getExpirationTime().getValue(),
                     claims.getJwtId(),
                     claims.getSubject(),
-                    claims.getClaimValue("cnf") instanceof java.util.Map<?, ?> cnf && cnf.get("jkt") instanceof String jkt ? jkt : null);
+                    claims.getClaimValue("cnf") instanceof java.util.Map<?, ?> cnf && cnf.get("jkt") instanceof String jkt ? jkt : null,
+                    type);
         } catch (InvalidJwtException e) {
             throw new InvalidAccessTokenException(e.hasExpired() ? "The access token has expired" : "The access token is invalid");
         } catch (MalformedClaimException e) {

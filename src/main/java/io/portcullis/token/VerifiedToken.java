@@ -16,7 +16,8 @@ public record VerifiedToken(
         long expiresAt,
         String jti,
         String subject,
-        String jkt) {
+        String jkt,
+        io.portcullis.registry.AccessTokenType type) {
 
     /** RFC 9449 section 6: bound to a client's DPoP key. */
     public boolean isDPoPBound() {

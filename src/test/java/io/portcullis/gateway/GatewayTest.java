@@ -227,10 +227,12 @@ class GatewayTest {
         long now = Instant.now().getEpochSecond();
         refused("Bearer " + sign(claims(api).issuedAt(now - 7200).expiresAt(now - 3600)), "/" + api + "/x", "The access token has expired");
         refused("Bearer " + sign(claims(api).claim("nbf", now + 3600)), "/" + api + "/x", "The access token is invalid");
-        // typ other than at+jwt (an ID token, say)
+        // typ JWT, where the API issues at+jwt (an ID token, say), and a typ that is no access token's
         SigningKeys.ActiveKey key = keys.current();
         refused("Bearer " + claims(api).jws().keyId(key.kid()).algorithm(key.algorithm()).sign(key.privateKey()),
-                "/" + api + "/x", "The access token is invalid");
+                "/" + api + "/x", "The token is not an access token of this API");
+        refused("Bearer " + claims(api).jws().keyId(key.kid()).algorithm(key.algorithm()).type("dpop+jwt").sign(key.privateKey()),
+                "/" + api + "/x", "The token is not an access token");
         // a kid that points nowhere, signed by a key we never published
         var stranger = java.security.KeyPairGenerator.getInstance("RSA");
         stranger.initialize(2048);

@@ -65,6 +65,7 @@ public class TokenPathBenchmarks {
         scopes.put("read", "Read");
         scopes.put("write", "Write");
         api = new ApiView("api-0001", "API", null, "/api-0001", "http://127.0.0.1:18090/", 3600, true, false, false, 60, false,
+                io.portcullis.registry.AccessTokenType.AT_JWT,
                 Set.of("default"), scopes, List.of());
         secret = ClientSecrets.newSecret();
         client = new ClientView("bench-client-00001", ClientSecrets.hash(secret), UUID.randomUUID(), "bench-app-00001",

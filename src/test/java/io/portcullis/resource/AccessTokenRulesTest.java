@@ -26,14 +26,14 @@ class AccessTokenRulesTest {
     static final UUID SUBSCRIPTION = UUID.randomUUID();
 
     static ApiView api(boolean dpopRequired, Set<String> authMethods) {
-        return new ApiView("pets", "Pets", null, "/pets", "http://pets:8080", 3600, true, false, false, 60, dpopRequired,
+        return new ApiView("pets", "Pets", null, "/pets", "http://pets:8080", 3600, true, false, false, 60, dpopRequired, io.portcullis.registry.AccessTokenType.AT_JWT,
                 authMethods, Map.of("read", "Read", "write", "Write"),
                 List.of(new ApiView.RouteView("/", Set.of("POST"), Set.of("write")), new ApiView.RouteView("/", Set.of("GET"), Set.of("read"))));
     }
 
     static VerifiedToken token(String authMethod, String audience, String issuer, Set<String> scopes, String jkt) {
         return new VerifiedToken(issuer, audience, "client-1", SUBSCRIPTION.toString(), "app", "basic", authMethod, scopes,
-                1_000, 2_000, "jti-1", "client-1", jkt);
+                1_000, 2_000, "jti-1", "client-1", jkt, io.portcullis.registry.AccessTokenType.AT_JWT);
     }
 
     static VerifiedToken good() {
@@ -88,6 +88,18 @@ class AccessTokenRulesTest {
         assertThrows(BearerError.class, () -> AccessTokenRules.checkAudienceAndIssuer(api, good(), BASE,
                 Optional.of(new AuthMethodView("default", "Default", null, false))));
         assertThrows(BearerError.class, () -> AccessTokenRules.checkAudienceAndIssuer(api, good(), BASE, Optional.empty()));
+    }
+
+    @Test
+    void theTypeMustBeTheApis() {
+        assertDoesNotThrow(() -> AccessTokenRules.checkType(api(false, Set.of("default")), good()));
+        VerifiedToken plainJwt = new VerifiedToken(BASE + "/auth/default/api/pets", "pets", "client-1", SUBSCRIPTION.toString(), "app", "basic",
+                "default", Set.of(), 1_000, 2_000, "jti-1", "client-1", null, io.portcullis.registry.AccessTokenType.JWT);
+        assertEquals("invalid_token", assertThrows(BearerError.class, () -> AccessTokenRules.checkType(api(false, Set.of("default")), plainJwt)).error);
+        assertEquals(io.portcullis.registry.AccessTokenType.AT_JWT, io.portcullis.registry.AccessTokenType.ofHeader("application/AT+JWT"));
+        assertEquals(io.portcullis.registry.AccessTokenType.JWT, io.portcullis.registry.AccessTokenType.ofHeader("jwt"));
+        assertNull(io.portcullis.registry.AccessTokenType.ofHeader("dpop+jwt"));
+        assertNull(io.portcullis.registry.AccessTokenType.ofHeader(null));
     }
 
     @Test

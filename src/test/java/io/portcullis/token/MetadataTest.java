@@ -10,7 +10,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 
-/** RFC 8414 metadata at both locations docs/contract.md#discovery-and-keys names. */
+/** RFC 8414 metadata at the three locations docs/contract.md#discovery-and-keys names. */
 @QuarkusTest
 class MetadataTest {
     @Inject
@@ -22,7 +22,8 @@ class MetadataTest {
         String issuer = "http://localhost:8081/auth/" + Fixtures.AUTH_METHOD + "/api/" + api;
         for (String path : new String[]{
                 "/.well-known/oauth-authorization-server/auth/" + Fixtures.AUTH_METHOD + "/api/" + api,
-                "/auth/" + Fixtures.AUTH_METHOD + "/api/" + api + "/.well-known/oauth-authorization-server"}) {
+                "/auth/" + Fixtures.AUTH_METHOD + "/api/" + api + "/.well-known/oauth-authorization-server",
+                "/auth/" + Fixtures.AUTH_METHOD + "/api/" + api + "/.well-known/openid-configuration"}) {
             given().get(path).then().log().ifValidationFails()
                     .statusCode(200)
                     .contentType("application/json")
@@ -36,7 +37,11 @@ class MetadataTest {
                     .body("revocation_endpoint", equalTo(issuer + "/revoke"))
                     .body("response_types_supported", org.hamcrest.Matchers.empty())
                     .body("access_token_signing_alg_values_supported", contains("RS256"))
-                    .body("scopes_supported", contains("read", "write"));
+                    .body("scopes_supported", contains("read", "write"))
+                    // nothing Portcullis does not do: no ID tokens, no userinfo, no authorization endpoint
+                    .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("userinfo_endpoint")))
+                    .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("id_token_signing_alg_values_supported")))
+                    .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("authorization_endpoint")));
         }
     }
 
@@ -46,6 +51,8 @@ class MetadataTest {
         given().get("/.well-known/oauth-authorization-server/auth/nope/api/" + api).then()
                 .statusCode(404).body("error", equalTo("invalid_request"));
         given().get("/auth/" + Fixtures.AUTH_METHOD + "/api/nope/.well-known/oauth-authorization-server").then()
+                .statusCode(404);
+        given().get("/auth/" + Fixtures.AUTH_METHOD + "/api/nope/.well-known/openid-configuration").then()
                 .statusCode(404);
     }
 }

@@ -24,7 +24,7 @@ class ScopePolicyTest {
         scopes.put("read", "");
         scopes.put("write", "");
         scopes.put("admin", "");
-        API = new ApiView("api", "API", null, "/api", "http://up", 3600, true, false, false, 60, false, Set.of("default"), scopes, List.of());
+        API = new ApiView("api", "API", null, "/api", "http://up", 3600, true, false, false, 60, false, io.portcullis.registry.AccessTokenType.AT_JWT, Set.of("default"), scopes, List.of());
     }
 
     static ClientView client(ScopeMode mode, Set<String> allowed, boolean trusted) {
