@@ -99,10 +99,18 @@ public class SubscriptionsResource {
         return Response.ok(queries.subscription(id, credentials.clientSecret())).header("Cache-Control", "no-store").build();
     }
 
+    /** The longest a rotated-out secret may keep working. */
+    static final Duration MAX_GRACE = Duration.ofDays(30);
+
     @POST
     @Path("{id}/rotate-secret")
     @Operation(summary = "Issue a new secret; the old one keeps working for the grace period (default 24 h)")
     public Response rotateSecret(@PathParam("id") UUID id, SecretRotation rotation) {
+        if (rotation != null && rotation.gracePeriodSeconds() != null
+                && (rotation.gracePeriodSeconds() < 0 || rotation.gracePeriodSeconds() > MAX_GRACE.toSeconds())) {
+            // an old secret kept for years is a secret that was never rotated
+            throw RegistryException.invalid("gracePeriodSeconds", "gracePeriodSeconds must be between 0 and " + MAX_GRACE.toSeconds() + " (30 days)");
+        }
         Duration grace = rotation == null || rotation.gracePeriodSeconds() == null
                 ? config.secrets().rotationGrace() : Duration.ofSeconds(rotation.gracePeriodSeconds());
         var credentials = audit.change("rotate subscription secret", id.toString(), () -> queries.subscription(id, null),

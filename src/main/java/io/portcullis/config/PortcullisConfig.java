@@ -36,6 +36,19 @@ public interface PortcullisConfig {
 
     AccessLog accessLog();
 
+    Assertions assertions();
+
+    /** private_key_jwt client assertions (RFC 7523, docs/contract.md#token-endpoint). */
+    interface Assertions {
+        /**
+         * Also accept the token endpoint URL as an assertion's sole audience, besides the issuer
+         * identifier, for clients written to RFC 7523's looser wording. Off: draft-ietf-oauth-rfc7523bis
+         * accepts the issuer alone.
+         */
+        @WithDefault("false")
+        boolean acceptTokenEndpointAudience();
+    }
+
     interface Audit {
         /** Records older than this are deleted. */
         @WithDefault("2160h")

@@ -30,6 +30,9 @@ public class GatewayRoute {
 
     private final Registry registry;
     private final AccessTokenGuard guard;
+    /** X-Forwarded-Proto and -Host come from the public URL, never from the request. */
+    private final String publicScheme;
+    private final String publicHost;
     private final PlanRateLimiter rateLimiter;
     private final UpstreamProxy proxy;
     private final PortcullisConfig config;
@@ -39,6 +42,9 @@ public class GatewayRoute {
         this.metrics = metrics;
         this.registry = registry;
         this.guard = guard;
+        java.net.URI publicUrl = java.net.URI.create(config.baseUrl());
+        this.publicScheme = publicUrl.getScheme();
+        this.publicHost = publicUrl.getRawAuthority();
         this.rateLimiter = rateLimiter;
         this.proxy = proxy;
         this.config = config;
@@ -119,8 +125,7 @@ public class GatewayRoute {
             return;
         }
         var headers = UpstreamHeaders.toUpstream(request.headers(), api, token,
-                request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress(),
-                request.scheme(), request.authority() == null ? request.getHeader("Host") : request.authority().toString());
+                request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress(), publicScheme, publicHost);
         proxy.forward(request, api, rest, headers, (status, reason) -> metrics.upstreamFailure(api.id(),
                 status == 504 ? "timeout" : reason.contains("Connect") ? "refused" : "failed"));
     }

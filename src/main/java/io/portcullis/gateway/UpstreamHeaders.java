@@ -13,15 +13,27 @@ public final class UpstreamHeaders {
     static final Set<String> HOP_BY_HOP = Set.of("connection", "proxy-connection", "keep-alive", "te", "trailer", "trailers",
             "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization");
 
-    /** What the gateway tells the upstream; a caller's own copies are dropped so they cannot be forged. */
+    /**
+     * What the gateway tells the upstream, and what an upstream might trust as identity, routing or
+     * method (docs/contract.md#gateway): a caller's own copies are dropped so they cannot be forged.
+     */
     static final Set<String> GATEWAY_HEADERS = Set.of("x-consumer-custom-id", "x-consumer-username", "x-authenticated-scope",
             "x-authenticated-client-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port",
-            "x-forwarded-prefix", "forwarded", "host");
+            "x-forwarded-prefix", "forwarded", "host",
+            "x-real-ip", "true-client-ip", "x-client-ip", "x-forwarded-server", "x-original-url", "x-rewrite-url",
+            "client-cert", "client-cert-chain",
+            // a route's scopes are chosen by the request's method: an upstream must not be told another one
+            "x-http-method-override", "x-http-method", "x-method-override");
 
     private UpstreamHeaders() {
     }
 
-    /** The request headers the upstream receives. */
+    /**
+     * The request headers the upstream receives.
+     *
+     * @param scheme the public URL's scheme, and {@code host} its authority: never the request's
+     *               (docs/contract.md#gateway), which a caller chooses
+     */
     public static MultiMap toUpstream(MultiMap incoming, ApiView api, VerifiedToken token, String remoteAddress,
                                       String scheme, String host) {
         Set<String> connectionListed = listedInConnection(incoming);

@@ -54,7 +54,14 @@ public class UpstreamProxy {
     }
 
     public void forward(HttpServerRequest request, ApiView api, String rest, MultiMap headers, Outcome outcome) {
-        URI upstream = URI.create(api.upstreamUrl());
+        URI upstream = io.portcullis.registry.UpstreamUrl.parse(api.upstreamUrl());
+        if (upstream == null) {
+            // written before upstream URLs were checked: never guess a host (java.net.URI would say none, Vert.x localhost)
+            request.resume();
+            outcome.upstreamFailed(502, "InvalidUpstreamUrl");
+            GatewayResponses.error(request.response(), 502, "bad_gateway", "The API's upstream URL is not usable");
+            return;
+        }
         boolean tls = "https".equalsIgnoreCase(upstream.getScheme());
         int port = upstream.getPort() > 0 ? upstream.getPort() : tls ? 443 : 80;
         long timeoutMillis = api.upstreamTimeoutSeconds() * 1000L;

@@ -220,8 +220,9 @@ public class RegistryService {
                 throw RegistryException.conflict("requestPath", "requestPath overlaps that of API '" + other.id + "'");
             }
         }
-        if (spec.upstreamUrl() == null || !spec.upstreamUrl().matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
-            throw RegistryException.invalid("upstreamUrl", "upstreamUrl must be an http or https URL without query or fragment");
+        if (UpstreamUrl.parse(spec.upstreamUrl()) == null) {
+            throw RegistryException.invalid("upstreamUrl",
+                    "upstreamUrl must be an absolute http or https URL with a host, and without user information, query or fragment");
         }
         int lifetime = spec.tokenLifetimeSeconds() == null ? Api.DEFAULT_TOKEN_LIFETIME_SECONDS : spec.tokenLifetimeSeconds();
         if (lifetime < 1 || lifetime > 86400) {
@@ -408,9 +409,15 @@ public class RegistryService {
         return new Credentials(sub.id, sub.approved, sub.clientId, secret);
     }
 
-    /** Changes a subscription's terms; its credentials stay. */
+    /**
+     * Changes a subscription's terms; its credentials stay. The scope mode has no default here: a
+     * replacement that left it out would widen access to every scope (docs/contract.md#management).
+     */
     @Transactional
     public Subscription updateSubscription(UUID subscriptionId, String planId, boolean trusted, ScopeMode mode, List<String> allowedScopes) {
+        if (mode == null) {
+            throw RegistryException.invalid("allowedScopesMode", "allowedScopesMode must be given: all, none or select");
+        }
         Subscription sub = Subscription.<Subscription>findByIdOptional(subscriptionId)
                 .orElseThrow(() -> RegistryException.notFound("subscription", String.valueOf(subscriptionId)));
         if (planId != null && !planId.equals(sub.plan.id)) {
@@ -418,7 +425,7 @@ public class RegistryService {
                     .orElseThrow(() -> RegistryException.invalid("planId", "API '" + sub.api.id + "' does not offer plan '" + planId + "'"));
         }
         sub.trusted = trusted;
-        sub.allowedScopesMode = mode == null ? ScopeMode.ALL : mode;
+        sub.allowedScopesMode = mode;
         java.util.Set<ScopeRef> wanted = new java.util.LinkedHashSet<>();
         for (String scope : nullToEmpty(allowedScopes)) {
             if (sub.api.scopes.stream().noneMatch(s -> s.scopeId.equals(scope))) {

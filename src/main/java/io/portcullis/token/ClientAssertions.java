@@ -14,6 +14,7 @@ import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,11 +35,15 @@ public class ClientAssertions {
     private static final JwtConsumer UNVERIFIED = new JwtConsumerBuilder()
             .setSkipAllValidators().setDisableRequireSignature().setSkipSignatureVerification().build();
 
+    static final int CLOCK_SKEW_SECONDS = 30;
+
     private final OneTimeIds ids;
+    private final boolean acceptTokenEndpointAudience;
     private final Map<String, HttpsJwks> remoteKeySets = new ConcurrentHashMap<>();
 
-    public ClientAssertions(OneTimeIds ids) {
+    public ClientAssertions(OneTimeIds ids, io.portcullis.config.PortcullisConfig config) {
         this.ids = ids;
+        this.acceptTokenEndpointAudience = config.assertions().acceptTokenEndpointAudience();
     }
 
     /**
@@ -64,33 +69,69 @@ public class ClientAssertions {
         }
     }
 
-    /** RFC 7523 section 3: iss and sub are the client, aud is us, exp near, a signature by the client's key, a new jti. */
-    public boolean verify(ClientView client, String assertion, Set<String> audiences) {
+    /**
+     * RFC 7523 section 3, as draft-ietf-oauth-rfc7523bis tightens it: iss and sub are the client; aud
+     * is this authorization server's issuer identifier and nothing else ({@link #audienceAccepted});
+     * typ, when present, says a client assertion, not an access token or a DPoP proof (token
+     * confusion); exp near; a signature by the client's key; a jti not seen before.
+     */
+    public boolean verify(ClientView client, String assertion, String issuer) {
         if (!client.hasPublicKeys()) {
             return false;
         }
         JwtClaims claims;
         try {
-            claims = new JwtConsumerBuilder()
+            org.jose4j.jwt.consumer.JwtContext context = new JwtConsumerBuilder()
                     .setExpectedIssuer(client.clientId())
                     .setExpectedSubject(client.clientId())
-                    .setExpectedAudience(true, audiences.toArray(String[]::new))
+                    .setSkipDefaultAudienceValidation()
                     .setRequireExpirationTime()
                     .setMaxFutureValidityInMinutes(MAX_LIFETIME_MINUTES)
                     .setRequireJwtId()
-                    .setAllowedClockSkewInSeconds(30)
+                    .setAllowedClockSkewInSeconds(CLOCK_SKEW_SECONDS)
                     .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, ALGORITHMS))
                     .setVerificationKeyResolver(keysOf(client))
                     .build()
-                    .processToClaims(assertion);
-        } catch (InvalidJwtException | JoseException e) {
+                    .process(assertion);
+            if (!typeAccepted(context.getJoseObjects().get(0).getHeader("typ"))) {
+                return false;
+            }
+            claims = context.getJwtClaims();
+            if (!audienceAccepted(claims.getAudience(), issuer, acceptTokenEndpointAudience)) {
+                return false;
+            }
+            // remembered past exp by the skew that would still accept it
+            return firstUse(client.clientId(), claims.getJwtId(), claims.getExpirationTime().getValue() + CLOCK_SKEW_SECONDS);
+        } catch (InvalidJwtException | JoseException | org.jose4j.jwt.MalformedClaimException e) {
             return false;
         }
-        try {
-            return firstUse(client.clientId(), claims.getJwtId(), claims.getExpirationTime().getValue());
-        } catch (org.jose4j.jwt.MalformedClaimException e) {
+    }
+
+    /**
+     * draft-ietf-oauth-rfc7523bis section 4 (and the 2025 audience-injection advisory): the audience is
+     * the issuer identifier alone, as a string or as an array of that one value. The token,
+     * introspection and revocation URLs, and arrays naming anyone else too, are refused: an assertion
+     * made for another party must not be replayable here. The one compatibility setting also accepts
+     * the token endpoint URL, alone, for clients written to RFC 7523's looser wording.
+     */
+    static boolean audienceAccepted(List<String> audience, String issuer, boolean acceptTokenEndpoint) {
+        if (audience == null || audience.size() != 1) {
             return false;
         }
+        String aud = audience.get(0);
+        return aud.equals(issuer) || (acceptTokenEndpoint && aud.equals(issuer + "/token"));
+    }
+
+    /** draft-ietf-oauth-rfc7523bis section 4: no typ, JWT, or client-authentication+jwt; never at+jwt or dpop+jwt. */
+    static boolean typeAccepted(String typ) {
+        if (typ == null) {
+            return true;
+        }
+        String t = typ.toLowerCase(java.util.Locale.ROOT);
+        if (t.startsWith("application/")) {
+            t = t.substring("application/".length());
+        }
+        return t.equals("jwt") || t.equals("client-authentication+jwt");
     }
 
     private VerificationKeyResolver keysOf(ClientView client) throws JoseException {

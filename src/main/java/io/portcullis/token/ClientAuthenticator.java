@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -35,37 +34,38 @@ public class ClientAuthenticator {
     }
 
     /**
-     * @param audiences what a private_key_jwt assertion may name as its {@code aud}: this
-     *                  authorization server's issuer and endpoint URLs
+     * @param issuer    this authorization server's issuer identifier, which a private_key_jwt
+     *                  assertion must name as its {@code aud}
      * @param address   the caller's address, which failures are counted by besides the client id
      * @return the subscription the credentials belong to, which is one of {@code api}'s
      * @throws OAuthError invalid_client (401), 429 when locked out, or unauthorized_client for a public client
      */
-    public ClientView authenticate(ApiView api, TokenRequest request, Set<String> audiences, String address) {
+    public ClientView authenticate(ApiView api, TokenRequest request, String issuer, String address) {
         boolean basic = request.authenticationMethod() == ClientAuthenticationMethod.CLIENT_SECRET_BASIC;
         String clientId = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT
                 ? assertions.claimedClientId(request.clientAssertion(), request.clientId())
                 : request.clientId();
         boolean wellFormed = clientId != null && CLIENT_ID.matcher(clientId).matches();
-        limiter.checkAllowed(wellFormed ? clientId : null, address);
-        if (clientId == null) {
-            limiter.recordFailure(null, address);
-            throw OAuthError.invalidClient(basic, api.id());
-        }
         Optional<ClientView> found = wellFormed ? registry.client(clientId) : Optional.empty();
         ClientView client = found.orElse(null);
         if (client != null && !client.clientType().isConfidential() && client.apiId().equals(api.id())) {
             // RFC 6749 section 4.4: the grant is for confidential clients only
             throw OAuthError.unauthorizedClient("Public clients cannot use the client credentials grant");
         }
+        // Credentials are checked before any throttling: a request whose credentials verify is answered
+        // on its merits however many failures its client id or address has had, so that knowing a client
+        // id (it is in every token) never lets anyone lock its owner out (docs/contract.md#token-endpoint).
         boolean authenticated = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT
-                ? client != null && assertions.verify(client, request.clientAssertion(), audiences)
+                ? client != null && assertions.verify(client, request.clientAssertion(), issuer)
                 : secretMatches(client, request.clientSecret());
-        if (!authenticated || client == null || !client.apiId().equals(api.id())) {
-            limiter.recordFailure(wellFormed ? clientId : null, address);
-            throw OAuthError.invalidClient(basic, api.id());
+        if (authenticated && client != null && client.apiId().equals(api.id())) {
+            return client;
         }
-        return client;
+        String counted = wellFormed ? clientId : null;
+        // a failure past the limit is refused without being counted again (no database write)
+        limiter.checkAllowed(counted, address);
+        limiter.recordFailure(counted, address);
+        throw OAuthError.invalidClient(basic, api.id());
     }
 
     /** Both comparisons are always made, so their cost says nothing about which secret exists. */

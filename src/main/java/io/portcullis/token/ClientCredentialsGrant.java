@@ -99,7 +99,7 @@ public class ClientCredentialsGrant {
             throw OAuthError.unsupportedGrantType();
         }
 
-        ClientView client = authenticator.authenticate(api, request, endpoint.assertionAudiences(), attempt.address);
+        ClientView client = authenticator.authenticate(api, request, endpoint.issuer(), attempt.address);
         attempt.clientId = client.clientId();
 
         // RFC 6749 section 5.2 unauthorized_client: authenticated, but not allowed this grant here

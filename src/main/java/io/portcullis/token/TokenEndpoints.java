@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -29,11 +28,6 @@ public class TokenEndpoints {
 
     /** One authorization server: an auth method in front of an API. */
     public record Endpoint(AuthMethodView authMethod, ApiView api, String issuer) {
-        /** RFC 7523 section 3: an assertion's aud names the issuer or one of its endpoints. */
-        public Set<String> assertionAudiences() {
-            return Set.of(issuer, issuer + "/token", issuer + "/introspect", issuer + "/revoke");
-        }
-
         /** RFC 6749 section 5.2 unauthorized_client: authenticated, but this API does not take this auth method. */
         public void requireAccepted() {
             if (!api.accepts(authMethod.id())) {

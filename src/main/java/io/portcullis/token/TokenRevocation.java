@@ -29,7 +29,7 @@ public class TokenRevocation {
         endpoints.call(() -> {
             TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
             TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
-            ClientView client = authenticator.authenticate(endpoint.api(), request, endpoint.assertionAudiences(), address);
+            ClientView client = authenticator.authenticate(endpoint.api(), request, endpoint.issuer(), address);
             endpoint.requireAccepted();
             String token = request.parameter("token");
             if (token == null) {

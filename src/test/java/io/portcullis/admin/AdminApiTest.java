@@ -180,6 +180,11 @@ class AdminApiTest {
         var badUpstream = new java.util.HashMap<>(apiBody(Fixtures.uniqueId("x"), "/" + Fixtures.uniqueId("p")));
         badUpstream.put("upstreamUrl", "ftp://nope");
         problem(admin().body(badUpstream).post("/admin/v1/apis"), 400, "upstreamUrl");
+        // URLs with no host the gateway could connect to (it once proxied these to localhost:80), or with credentials
+        for (String url : List.of("http://orders_svc:8080", "http://a{b}/", "http://user:pw@pets/")) {
+            badUpstream.put("upstreamUrl", url);
+            problem(admin().body(badUpstream).post("/admin/v1/apis"), 400, "upstreamUrl");
+        }
         var unknownField = new java.util.HashMap<>(apiBody(Fixtures.uniqueId("x"), "/" + Fixtures.uniqueId("p")));
         unknownField.put("colour", "blue");
         problem(admin().body(unknownField).post("/admin/v1/apis"), 400, "colour");
@@ -221,11 +226,21 @@ class AdminApiTest {
         // select mode: write was dropped, so the route that needs it refuses
         given().header("Authorization", "Bearer " + token).post("/" + api + "/dogs").then().statusCode(403);
 
+        // a replacement that leaves out the scope mode would widen access: refused, naming the field, and nothing changes
+        problem(admin().body(Map.of("planId", Fixtures.PLAN + "-approval")).put("/admin/v1/subscriptions/" + id), 400, "allowedScopesMode");
+        admin().get("/admin/v1/subscriptions/" + id).then().statusCode(200).body("allowedScopesMode", equalTo("select"));
+
         // change the terms: allow write
         admin().body(Map.of("planId", Fixtures.PLAN + "-approval", "allowedScopesMode", "all")).put("/admin/v1/subscriptions/" + id).then()
                 .statusCode(200).body("allowedScopesMode", equalTo("all"));
         String writer = TokenClient.token(api, approved.getString("clientId"), approved.getString("clientSecret"), "write");
         given().header("Authorization", "Bearer " + writer).post("/" + api + "/dogs").then().statusCode(200);
+
+        // a grace period is bounded: at most 30 days, never negative
+        problem(admin().body(Map.of("gracePeriodSeconds", 30 * 86400 + 1)).post("/admin/v1/subscriptions/" + id + "/rotate-secret"), 400,
+                "gracePeriodSeconds");
+        problem(admin().body(Map.of("gracePeriodSeconds", -1)).post("/admin/v1/subscriptions/" + id + "/rotate-secret"), 400,
+                "gracePeriodSeconds");
 
         // secret rotation through the admin API
         String rotated = admin().body(Map.of("gracePeriodSeconds", 0)).post("/admin/v1/subscriptions/" + id + "/rotate-secret").then()

@@ -147,6 +147,23 @@ class GatewayTest {
         assertEquals("127.0.0.1:" + upstream.port(), h.get("host"));
     }
 
+    /** X-Forwarded-Proto and -Host come from the public URL; identity, routing and method-override headers never reach the upstream. */
+    @Test
+    void theCallerCannotChooseWhatTheUpstreamTrusts() {
+        var h = given().header("Authorization", "Bearer " + token).header("Host", "evil.example:9999")
+                .header("X-Real-IP", "6.6.6.6").header("True-Client-IP", "6.6.6.6").header("X-Client-IP", "6.6.6.6")
+                .header("X-Forwarded-Server", "evil").header("X-Original-URL", "/admin").header("X-Rewrite-URL", "/admin")
+                .header("Client-Cert", ":AAAA:").header("Client-Cert-Chain", ":AAAA:")
+                .header("X-HTTP-Method-Override", "DELETE").header("X-HTTP-Method", "DELETE").header("X-Method-Override", "DELETE")
+                .get("/" + api + "/h").then().statusCode(200).extract().jsonPath().getMap("headers");
+        assertEquals("http", h.get("x-forwarded-proto"));
+        assertEquals("localhost:8081", h.get("x-forwarded-host"));
+        for (String name : List.of("x-real-ip", "true-client-ip", "x-client-ip", "x-forwarded-server", "x-original-url", "x-rewrite-url",
+                "client-cert", "client-cert-chain", "x-http-method-override", "x-http-method", "x-method-override")) {
+            assertTrue(!h.containsKey(name), name + " reached the upstream: " + h);
+        }
+    }
+
     @Test
     void underscoreSpellingsOfTheGatewayHeadersAreDropped() {
         var h = given().header("Authorization", "Bearer " + token).header("X_Consumer_Username", "evil$api")
