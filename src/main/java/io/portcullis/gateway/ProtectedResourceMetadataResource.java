@@ -36,7 +36,10 @@ public class ProtectedResourceMetadataResource {
     public Response metadata(@PathParam("requestPath") String requestPath) {
         String path = "/" + requestPath;
         ApiView api = registry.snapshot().apis().values().stream()
-                .filter(a -> a.requestPath().equals(path)).findFirst()
+                .filter(a -> a.requestPath().equals(path))
+                // the built-in admin API is for operators, not advertised
+                .filter(a -> !io.portcullis.registry.RegistryService.BUILTIN_ADMIN_API.equals(a.id()))
+                .findFirst()
                 .orElseThrow(NotFoundException::new);
         List<String> servers = api.authMethodIds().stream().sorted()
                 .filter(id -> registry.authMethod(id).map(AuthMethodView::enabled).orElse(false))

@@ -35,11 +35,20 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class Registry {
     private static final Logger LOG = Logger.getLogger(Registry.class);
+    static final long UNKNOWN_CLIENTS_MAX = 50_000;
 
     private final RegistryReader reader;
     private final PortcullisConfig config;
     private final TransactionSynchronizationRegistry transactions;
-    private final Cache<String, Optional<ClientView>> clients;
+    /** Subscriptions by client id: only ones that exist, so that a flood of made-up ids evicts none of them. */
+    private final Cache<String, ClientView> clients;
+    /**
+     * Client ids the database does not know, remembered in a bounded cache of their own, so that
+     * each costs one read however often it is tried (docs/contract.md#token-endpoint). Ids are at most
+     * 64 characters (ClientAuthenticator checks their form first), so the bound is a few MiB.
+     */
+    private final Cache<String, Boolean> unknownClients;
+    private final io.micrometer.core.instrument.Counter clientLoads;
     private volatile RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
     private volatile long version = -1;
     /** Bumped before every reload, so that a client load that overlaps one is not cached. */
@@ -57,7 +66,14 @@ public class Registry {
                 .maximumSize(config.registry().cacheMaxEntries())
                 .recordStats()
                 .build();
+        this.unknownClients = Caffeine.newBuilder()
+                .expireAfterWrite(config.registry().cacheTtl())
+                .maximumSize(UNKNOWN_CLIENTS_MAX)
+                .recordStats()
+                .build();
         io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(meters, clients, "registry-clients");
+        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(meters, unknownClients, "registry-unknown-clients");
+        this.clientLoads = meters.counter("portcullis.registry.client.loads");
     }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
@@ -87,8 +103,11 @@ public class Registry {
 
     /** Without loading: the gateway runs on the event loop and must not wait for the database. */
     public Optional<ClientView> cachedClient(String clientId) {
-        Optional<ClientView> cached = clients.getIfPresent(clientId);
-        return cached == null ? null : cached;
+        ClientView cached = clients.getIfPresent(clientId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        return unknownClients.getIfPresent(clientId) != null ? Optional.empty() : null;
     }
 
     public Optional<ApiView> api(String id) {
@@ -101,15 +120,20 @@ public class Registry {
     }
 
     public Optional<ClientView> client(String clientId) {
-        Optional<ClientView> cached = clients.getIfPresent(clientId);
+        Optional<ClientView> cached = cachedClient(clientId);
         if (cached != null) {
             return cached;
         }
         // a load that overlaps a reload may have read the old row: it answers this request, but is not kept
         long before = generation;
+        clientLoads.increment();
         Optional<ClientView> loaded = reader.client(clientId);
         if (generation == before) {
-            clients.put(clientId, loaded);
+            if (loaded.isPresent()) {
+                clients.put(clientId, loaded.get());
+            } else {
+                unknownClients.put(clientId, Boolean.TRUE);
+            }
         }
         return loaded;
     }
@@ -168,6 +192,7 @@ public class Registry {
         snapshot = loaded;
         generation++;
         clients.invalidateAll();
+        unknownClients.invalidateAll();
         // a change that landed while loading is picked up by the next poll
         version = before;
     }

@@ -162,6 +162,28 @@ class PortalTest {
         assertTrue(unreachablePage.contains("data-api-endpoint=\"" + BASE + "/" + unreachable + "\""));
     }
 
+    /** The built-in admin API is for operators: no portal page, no RFC 9728 document, as for an API that does not exist. */
+    @Test
+    void theAdminApiIsNotAdvertised() {
+        given().get("/portal/apis/admin").then().statusCode(404).body(containsString("API not found"));
+        given().get("/.well-known/oauth-protected-resource/admin").then().statusCode(404);
+        assertFalse(given().get("/portal").then().statusCode(200).extract().asString().contains("/portal/apis/admin\""));
+    }
+
+    /** No inline script runs but the portal's own, by its hash (CSP Level 3): injected markup could run none. */
+    @Test
+    void theContentSecurityPolicyAllowsOnlyThePortalsScript() throws Exception {
+        var response = given().get("/portal").then().statusCode(200).extract();
+        String csp = response.header("Content-Security-Policy");
+        assertFalse(csp.contains("script-src 'unsafe-inline'") || csp.contains("'unsafe-eval'"), csp);
+        String html = response.asString();
+        int start = html.indexOf("<script>") + "<script>".length();
+        String script = html.substring(start, html.indexOf("</script>", start));
+        String hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(csp.contains("script-src 'sha256-" + hash + "'"), csp);
+    }
+
     @Test
     void anUnknownApiIs404() {
         given().get("/portal/apis/" + Fixtures.uniqueId("nope")).then()

@@ -1,0 +1,31 @@
+package io.portcullis.ops;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** An audit record keeps no more of a field than its column holds, and never half a character. */
+class AuditEventTest {
+    @Test
+    void fieldsAreCappedAtCapture() {
+        AuditEvent e = AuditEvent.token("a".repeat(500), "b".repeat(500), "c".repeat(500), false, "d".repeat(500),
+                "s".repeat(1_000_000), "g".repeat(2000), "1".repeat(300), "r".repeat(300));
+        assertEquals(64, e.actor().length());
+        assertEquals(64, e.apiId().length());
+        assertEquals(64, e.authMethodId().length());
+        assertEquals(64, e.error().length());
+        assertEquals(1000, e.scopesRequested().length());
+        assertEquals(1000, e.scopesGranted().length());
+        assertEquals(64, e.remoteAddress().length());
+        assertEquals(100, e.requestId().length());
+        assertNull(e.before());
+    }
+
+    @Test
+    void aSurrogatePairIsNotSplit() {
+        String text = "x".repeat(63) + "\uD83D\uDE00" + "y";
+        assertEquals(63, AuditEvent.cap(text, 64).length());
+        assertEquals("short", AuditEvent.cap("short", 64));
+    }
+}
