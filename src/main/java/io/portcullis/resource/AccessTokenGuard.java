@@ -37,8 +37,12 @@ public class AccessTokenGuard {
      */
     private final Cache<String, Boolean> proofIds = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofSeconds(DPoPProofs.MAX_AGE_SECONDS + 10))
-            .maximumSize(1_000_000)
+            // by weight: a jti may be 256 characters
+            .maximumWeight(PROOF_IDS_BYTES)
+            .weigher((String key, Boolean value) -> key.length() * 2 + 96)
             .build();
+    /** The most the DPoP proof-id store holds. */
+    public static final long PROOF_IDS_BYTES = 32L * 1024 * 1024;
     private final DPoPProofs.ReplayGuard replay = (jkt, jti, expiresAt) -> proofIds.asMap().putIfAbsent(jkt + " " + jti, Boolean.TRUE) == null;
 
     public AccessTokenGuard(AccessTokenVerifier verifier, Registry registry, PortcullisConfig config) {

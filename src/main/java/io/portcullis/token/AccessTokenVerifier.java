@@ -31,6 +31,8 @@ import java.util.Set;
 public class AccessTokenVerifier {
     /** Tokens are never longer than this; anything bigger is refused before parsing. */
     static final int MAX_TOKEN_LENGTH = 8192;
+    /** The most the verified-token cache holds (keys and values, roughly). */
+    public static final long VERIFIED_CACHE_BYTES = 64L * 1024 * 1024;
     private static final String[] ALGORITHMS = SigningKeys.JWS_ALGORITHMS.toArray(String[]::new);
 
     private final SigningKeys keys;
@@ -62,7 +64,9 @@ public class AccessTokenVerifier {
                 .setVerificationKeyResolver((jws, nestingContext) -> resolve(jws))
                 .build();
         this.verified = Caffeine.newBuilder()
-                .maximumSize(50_000)
+                // by weight, not count: a token may be 8,192 characters, and 50,000 of those would be 800 MB
+                .maximumWeight(VERIFIED_CACHE_BYTES)
+                .weigher((String token, VerifiedToken value) -> token.length() * 2 + 600)
                 .expireAfter(new Expiry<String, VerifiedToken>() {
                     @Override
                     public long expireAfterCreate(String token, VerifiedToken value, long currentTime) {

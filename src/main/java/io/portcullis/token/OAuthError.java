@@ -53,6 +53,12 @@ public class OAuthError extends RuntimeException {
                 Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 
+    /** A client revoking faster than {@link RevocationRateLimiter#MAX_PER_MINUTE} a minute. */
+    public static OAuthError revocationRateLimited(long retryAfterSeconds) {
+        return new OAuthError(429, "rate_limited", "Too many revocations by this client; try again later",
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
     public static OAuthError unauthorizedClient(String description) {
         return new OAuthError(400, "unauthorized_client", description);
     }

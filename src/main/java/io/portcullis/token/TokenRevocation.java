@@ -17,6 +17,8 @@ public class TokenRevocation {
     private final AccessTokenVerifier verifier;
     private final Revocations revocations;
 
+    private final RevocationRateLimiter limiter = new RevocationRateLimiter(RevocationRateLimiter.MAX_PER_MINUTE);
+
     public TokenRevocation(TokenEndpoints endpoints, ClientAuthenticator authenticator, AccessTokenVerifier verifier,
                            Revocations revocations) {
         this.endpoints = endpoints;
@@ -43,6 +45,12 @@ public class TokenRevocation {
             }
             if (!client.clientId().equals(verified.clientId())) {
                 throw OAuthError.unauthorizedClient("The token was not issued to this client");
+            }
+            long retryAfter = limiter.acquire(client.clientId(), java.time.Instant.now().getEpochSecond());
+            if (retryAfter > 0) {
+                // every revocation is remembered by every replica until its token expires: a client that
+                // issues and revokes in a loop must not grow that without bound
+                throw OAuthError.revocationRateLimited(retryAfter);
             }
             revocations.revoke(verified.jti(), verified.clientId(), verified.expiresAt());
             return null;

@@ -199,6 +199,22 @@ class IntrospectionAndRevocationTest {
         given().header("Authorization", "Bearer " + fresh).get("/" + api + "/x").then().statusCode(200);
     }
 
+    /** Issue-then-revoke in a loop cannot grow the revoked set without bound: 60 a minute per client. */
+    @Test
+    void aClientRevokesAtMostSixtyTokensAMinute() {
+        for (int i = 0; i < 60; i++) {
+            revoke(client, TokenClient.token(api, client.clientId(), client.clientSecret(), "read")).statusCode(200);
+        }
+        String sixtyFirst = TokenClient.token(api, client.clientId(), client.clientSecret(), "read");
+        revoke(client, sixtyFirst).statusCode(429).header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]?"))
+                .body("error", equalTo("rate_limited"));
+        // the refused revocation did nothing: the token still works
+        given().header("Authorization", "Bearer " + sixtyFirst).get("/" + api + "/x").then().statusCode(200);
+        // another client of the API has its own count
+        Credentials other = fixtures.subscribe(api);
+        revoke(other, TokenClient.token(api, other.clientId(), other.clientSecret(), "read")).statusCode(200);
+    }
+
     @Test
     void anotherClientCannotRevoke() {
         Credentials other = fixtures.subscribe(api);
