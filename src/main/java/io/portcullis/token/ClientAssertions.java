@@ -3,21 +3,17 @@ package io.portcullis.token;
 import io.portcullis.registry.ClientView;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * private_key_jwt: JWT client assertions (RFC 7523 section 3, RFC 7521 section 4.2), signed with a
@@ -39,10 +35,11 @@ public class ClientAssertions {
 
     private final OneTimeIds ids;
     private final boolean acceptTokenEndpointAudience;
-    private final Map<String, HttpsJwks> remoteKeySets = new ConcurrentHashMap<>();
+    private final RemoteKeySets remoteKeySets;
 
-    public ClientAssertions(OneTimeIds ids, io.portcullis.config.PortcullisConfig config) {
+    public ClientAssertions(OneTimeIds ids, io.portcullis.config.PortcullisConfig config, RemoteKeySets remoteKeySets) {
         this.ids = ids;
+        this.remoteKeySets = remoteKeySets;
         this.acceptTokenEndpointAudience = config.assertions().acceptTokenEndpointAudience();
     }
 
@@ -138,8 +135,9 @@ public class ClientAssertions {
         if (client.jwks() != null) {
             return new JwksVerificationKeyResolver(new JsonWebKeySet(client.jwks()).getJsonWebKeys());
         }
-        // jose4j's HttpsJwks caches the fetched set and refetches for an unknown kid
-        return new HttpsJwksVerificationKeyResolver(remoteKeySets.computeIfAbsent(client.jwksUri(), HttpsJwks::new));
+        // fetched off the request path and cached: this reads what this replica has now
+        return (jws, nesting) -> new JwksVerificationKeyResolver(remoteKeySets.keys(client.jwksUri(), jws.getKeyIdHeaderValue()))
+                .resolveKey(jws, nesting);
     }
 
     private boolean firstUse(String clientId, String jti, long expiresAt) {

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * 1 GiB each way through the gateway, in a test JVM whose heap is capped at 384 MB (surefire's
+ * 1 GiB each way through the gateway, in a test JVM whose heap is capped at 512 MB (surefire's
  * argLine), and arranged so that it can only finish if the gateway streams: the upload pauses
  * until the upstream has seen its first bytes, the download until the client has.
  */
