@@ -111,8 +111,9 @@ public class ConfigFileApplier {
     }
 
     private void applySubscription(ConfigFile.SubscriptionEntry s) {
-        String hash = secretHash(s);
-        Subscription current = Subscription.find("application.id = ?1 and api.id = ?2", s.application(), s.api()).firstResult();
+        Subscription existing = Subscription.find("application.id = ?1 and api.id = ?2", s.application(), s.api()).firstResult();
+        String hash = secretHash(s, existing);
+        Subscription current = existing;
         ScopeMode mode = s.allowedScopesMode() == null ? ScopeMode.ALL : s.allowedScopesMode();
         List<String> scopes = s.allowedScopes() == null ? List.of() : s.allowedScopes();
         UUID id;
@@ -137,7 +138,11 @@ public class ConfigFileApplier {
         }
     }
 
-    private String secretHash(ConfigFile.SubscriptionEntry s) {
+    /**
+     * The hash to store: the file's own, or a salted slow hash of the environment's secret; the one
+     * already stored when it matches that secret, so that applying the same file again changes nothing.
+     */
+    private String secretHash(ConfigFile.SubscriptionEntry s, Subscription existing) {
         if (s.clientId() == null) {
             if (s.clientSecretHash() != null || s.clientSecretEnv() != null) {
                 throw RegistryException.invalid("clientId", "credentials need a clientId");
@@ -149,7 +154,8 @@ public class ConfigFileApplier {
         }
         if (s.clientSecretHash() != null) {
             if (!ClientSecrets.isHash(s.clientSecretHash())) {
-                throw RegistryException.invalid("clientSecretHash", "clientSecretHash must be sha256$ and 43 base64url characters");
+                throw RegistryException.invalid("clientSecretHash",
+                        "clientSecretHash must be sha256$ and 43 base64url characters, or a pbkdf2-sha256$ hash");
             }
             return s.clientSecretHash();
         }
@@ -158,7 +164,10 @@ public class ConfigFileApplier {
             throw RegistryException.invalid("clientSecretEnv", "environment variable " + s.clientSecretEnv()
                     + " must hold a secret of at least 32 characters");
         }
-        return ClientSecrets.hash(secret);
+        if (existing != null && existing.clientSecretHash != null && ClientSecrets.matches(existing.clientSecretHash, secret)) {
+            return existing.clientSecretHash;
+        }
+        return ClientSecrets.hashChosen(secret);
     }
 
     /** Applies each entry, naming its place in the file when the registry refuses it. */

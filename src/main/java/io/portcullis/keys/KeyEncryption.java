@@ -23,8 +23,8 @@ public final class KeyEncryption {
     private final SecretKeySpec key;
 
     public KeyEncryption(String secret) {
-        if (secret == null || secret.length() < 16) {
-            throw new IllegalArgumentException("portcullis.keys.encryption-secret must be at least 16 characters");
+        if (secret == null || secret.length() < 32) {
+            throw new IllegalArgumentException("portcullis.keys.encryption-secret must be at least 32 characters");
         }
         this.key = new SecretKeySpec(derive(secret), "AES");
     }

@@ -36,19 +36,42 @@ public final class ClientSecrets {
         return HexFormat.of().formatHex(randomBytes(16));
     }
 
+    /** The stored form of a secret the server made: SHA-256 (see above). */
     public static String hash(String secret) {
         return PREFIX + B64URL.encodeToString(sha256(secret.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Constant-time in the secret: the digest is compared, not the secret. */
+    /**
+     * The stored form of a secret a person chose (the admin client's, or one a declarative file takes
+     * from the environment), which may be guessable: PBKDF2-HMAC-SHA256 with a 128-bit salt and
+     * {@value ChosenSecrets#ITERATIONS} iterations (the JDK's own, OWASP's 2023 figure; no new library
+     * for a primitive every JDK ships).
+     */
+    public static String hashChosen(String secret) {
+        return ChosenSecrets.hash(secret, randomBytes(16));
+    }
+
+    /**
+     * Constant-time in the secret: digests are compared, not secrets. A PBKDF2 hash is checked once
+     * and the match remembered (as the SHA-256 of the secret) so that the hot path stays at
+     * microseconds; see {@link ChosenSecrets}.
+     */
     public static boolean matches(String storedHash, String secret) {
+        if (storedHash != null && storedHash.startsWith(ChosenSecrets.PREFIX)) {
+            return ChosenSecrets.matches(storedHash, secret);
+        }
         byte[] candidate = hash(secret).getBytes(StandardCharsets.US_ASCII);
         byte[] stored = (storedHash == null ? UNMATCHABLE_HASH : storedHash).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(candidate, stored) && storedHash != null;
     }
 
+    /** A stored hash of either kind. */
     public static boolean isHash(String value) {
-        return value != null && value.matches("sha256\\$[A-Za-z0-9_-]{43}");
+        return value != null && (value.matches("sha256\\$[A-Za-z0-9_-]{43}") || ChosenSecrets.isHash(value));
+    }
+
+    static byte[] sha256Of(String secret) {
+        return sha256(secret.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] sha256(byte[] input) {

@@ -533,7 +533,7 @@ public class RegistryService {
     }
 
     /**
-     * Sets the demo's fixed credentials. Only the dev-mode demo uses this: everywhere else a
+     * Sets credentials whose secret comes from configuration (the admin client's): everywhere else a
      * secret is made by {@link ClientSecrets#newSecret()}.
      */
     @Transactional
@@ -541,7 +541,8 @@ public class RegistryService {
         Subscription sub = Subscription.<Subscription>findByIdOptional(subscriptionId)
                 .orElseThrow(() -> RegistryException.notFound("subscription", String.valueOf(subscriptionId)));
         sub.clientId = clientId;
-        sub.clientSecretHash = clientSecret == null ? null : ClientSecrets.hash(clientSecret);
+        // a configured secret is chosen by a person: a salted slow hash
+        sub.clientSecretHash = clientSecret == null ? null : ClientSecrets.hashChosen(clientSecret);
         registry.changed();
     }
 

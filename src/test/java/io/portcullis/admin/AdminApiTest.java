@@ -38,6 +38,9 @@ class AdminApiTest {
     @Inject
     Fixtures fixtures;
 
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
     String adminToken;
 
     @BeforeAll
@@ -68,6 +71,20 @@ class AdminApiTest {
     }
 
     // ---- authorization ----
+
+    /** The admin client's secret is chosen by a person: stored salted and slow, never as plain SHA-256. */
+    @Test
+    void theAdminSecretIsStoredWithAPasswordHash() throws Exception {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement q = c.prepareStatement(
+                "select client_secret_hash from subscription where client_id = ?")) {
+            q.setString(1, io.portcullis.support.AdminClient.CLIENT_ID);
+            try (java.sql.ResultSet r = q.executeQuery()) {
+                org.junit.jupiter.api.Assertions.assertTrue(r.next());
+                org.junit.jupiter.api.Assertions.assertTrue(r.getString(1).startsWith("pbkdf2-sha256$600000$"), r.getString(1));
+            }
+        }
+        admin().get("/admin/v1/apis").then().statusCode(200);
+    }
 
     @Test
     void everythingNeedsAnAdminToken() {

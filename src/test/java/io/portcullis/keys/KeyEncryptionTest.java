@@ -13,7 +13,7 @@ class KeyEncryptionTest {
 
     @Test
     void roundTripsUnderTheSameSecretAndKid() {
-        KeyEncryption encryption = new KeyEncryption("a-secret-of-enough-length");
+        KeyEncryption encryption = new KeyEncryption("a-secret-of-enough-length-0123456789");
         byte[] sealed = encryption.encrypt(PLAIN, "kid-1");
         assertFalse(new String(sealed, StandardCharsets.ISO_8859_1).contains("private key bytes"));
         assertArrayEquals(PLAIN, encryption.decrypt(sealed, "kid-1"));
@@ -21,21 +21,21 @@ class KeyEncryptionTest {
 
     @Test
     void anotherSecretCannotDecrypt() {
-        byte[] sealed = new KeyEncryption("a-secret-of-enough-length").encrypt(PLAIN, "kid-1");
+        byte[] sealed = new KeyEncryption("a-secret-of-enough-length-0123456789").encrypt(PLAIN, "kid-1");
         assertThrows(KeyEncryption.KeyDecryptionException.class,
-                () -> new KeyEncryption("another-secret-entirely").decrypt(sealed, "kid-1"));
+                () -> new KeyEncryption("another-secret-entirely-0123456789abc").decrypt(sealed, "kid-1"));
     }
 
     @Test
     void aCiphertextMovedToAnotherKidIsRefused() {
-        KeyEncryption encryption = new KeyEncryption("a-secret-of-enough-length");
+        KeyEncryption encryption = new KeyEncryption("a-secret-of-enough-length-0123456789");
         byte[] sealed = encryption.encrypt(PLAIN, "kid-1");
         assertThrows(KeyEncryption.KeyDecryptionException.class, () -> encryption.decrypt(sealed, "kid-2"));
     }
 
     @Test
     void tamperingIsDetected() {
-        KeyEncryption encryption = new KeyEncryption("a-secret-of-enough-length");
+        KeyEncryption encryption = new KeyEncryption("a-secret-of-enough-length-0123456789");
         byte[] sealed = encryption.encrypt(PLAIN, "kid-1");
         sealed[sealed.length - 1] ^= 1;
         assertThrows(KeyEncryption.KeyDecryptionException.class, () -> encryption.decrypt(sealed, "kid-1"));
