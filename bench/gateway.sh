@@ -15,7 +15,7 @@ UPSTREAM_PID=$!
 setsid bash -c "exec $(server_cmd RS256)" > /tmp/portcullis-bench-server.log 2>&1 &
 SERVER_PID=$!
 trap 'kill $UPSTREAM_PID 2>/dev/null; kill -- -$SERVER_PID 2>/dev/null || kill $SERVER_PID 2>/dev/null' EXIT
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && curl -s -o /dev/null "http://127.0.0.1:$UPSTREAM_PORT/" && break; sleep 0.5; done
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && curl -s -o /dev/null "http://127.0.0.1:$UPSTREAM_PORT/" && break; sleep 0.5; done
 JPID=$(pgrep -f "quarkus-run.jar" | head -n 1)
 
 TOKEN=$(curl -s -X POST -d "grant_type=client_credentials&client_id=bench-client-00001&client_secret=$BENCH_SECRET&scope=read" \

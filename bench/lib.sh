@@ -3,6 +3,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
 PEERS=${PEERS:-$(cd "$ROOT/../shared/bench/peers" 2>/dev/null && pwd || true)}
 PORT=${PORT:-18082}
+# the packaged application serves /q/* (health, metrics) on its management port
+MGMT_PORT=${MGMT_PORT:-$((PORT + 1000))}
 DB=${BENCH_DB:-portcullis_bench}
 PGHOST_ADDR=${PGHOST_ADDR:-127.0.0.1}
 BENCH_SECRET=${BENCH_SECRET:-bench-secret-0123456789abcdefghijklmnopqrstuvw}
@@ -23,7 +25,8 @@ server_cmd() {  # ALG
   echo "env QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://$PGHOST_ADDR:5432/$DB QUARKUS_DATASOURCE_USERNAME=postgres \
 QUARKUS_DATASOURCE_PASSWORD=postgres PORTCULLIS_PUBLIC_URL=http://127.0.0.1:$PORT \
 PORTCULLIS_KEYS_ENCRYPTION_SECRET=bench-only-key-encryption-secret-0123456789 PORTCULLIS_KEYS_ALGORITHM=${1:-RS256} \
-QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$PORT java ${JAVA_OPTS:-} -jar $JAR"
+QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT=$MGMT_PORT \
+java ${JAVA_OPTS:-} -jar $JAR"
 }
 
 package_if_needed() {
@@ -42,7 +45,7 @@ fresh_registry() {  # ALG
   local log; log=$(mktemp)
   bash -c "exec $(server_cmd "${1:-RS256}")" > "$log" 2>&1 &
   local pid=$!
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
   kill "$pid"; wait "$pid" 2>/dev/null || true
   psql -h "$PGHOST_ADDR" -U postgres -d "$DB" -q -v ON_ERROR_STOP=1 -v secret_hash="$(secret_hash "$BENCH_SECRET")" \
       -f "$BENCH_DIR/seed.sql" >/dev/null

@@ -17,7 +17,7 @@ bash -c "exec $(server_cmd RS256)" > /tmp/portcullis-outage-server.log 2>&1 &
 SERVER=$!
 cleanup() { pg_ctlcluster --skip-systemctl-redirect "$PGVER" main start 2>/dev/null || true; kill $UPSTREAM $SERVER 2>/dev/null || true; }
 trap cleanup EXIT
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
 URL=http://127.0.0.1:$PORT
 token() {  # SUBSCRIPTION_NUMBER: its client id and the API it is subscribed to (seed.sql)
   local api; api=$(printf 'api-%04d' $(( ($1 - 1) % 1000 + 1 )))
@@ -43,7 +43,7 @@ while kill -0 $W1 2>/dev/null; do
   code=$(token "$probe"); probe=$((probe + 1)); probes=$((probes + 1))
   if [ $stopped != 0 ] && [ $started = 0 ]; then
     during="$during $code"
-    [ -z "$ready_during" ] && ready_during=$(curl -s -o /dev/null -w '%{http_code}' "$URL/q/health/ready")
+    [ -z "$ready_during" ] && ready_during=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MGMT_PORT/q/health/ready")
   elif [ $started != 0 ]; then
     after="$after $code"
     if [ -z "$recovered" ] && [ "$code" = 200 ]; then recovered=$(( $(date +%s%3N) - t0 - started )); fi
@@ -57,7 +57,7 @@ echo "token load:   $(grep STATUS /tmp/portcullis-outage-token.txt | sed 's/STAT
 echo "gateway load: $(grep STATUS /tmp/portcullis-outage-gateway.txt | sed 's/STATUS //')"
 echo "probe (new clients) during the outage: $(summary "$during") readiness=$ready_during"
 echo "probe after PostgreSQL returned: $(summary "$after")"
-echo "recovery: first new-client token ${recovered:-never} ms after PostgreSQL started; readiness now $(curl -s -o /dev/null -w '%{http_code}' "$URL/q/health/ready")"
+echo "recovery: first new-client token ${recovered:-never} ms after PostgreSQL started; readiness now $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MGMT_PORT/q/health/ready")"
 sent_tokens=$(grep STATUS /tmp/portcullis-outage-token.txt | sed -E 's/.*requests=([0-9]+).*/\1/')
 kill -TERM $SERVER; wait $SERVER 2>/dev/null || true
 audited=$(psql -h "$PGHOST_ADDR" -U postgres -d "$DB" -Atc "select count(*) from audit_event where kind = 'token'")

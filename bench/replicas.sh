@@ -20,15 +20,17 @@ start() {  # PORT
       QUARKUS_DATASOURCE_PASSWORD=postgres PORTCULLIS_PUBLIC_URL="http://127.0.0.1:$A" \
       PORTCULLIS_KEYS_ENCRYPTION_SECRET=replicas-only-key-encryption-secret-0123 PORTCULLIS_KEYS_PUBLISH_AHEAD=1s \
       PORTCULLIS_ADMIN_CLIENT_ID=$ADMIN_ID PORTCULLIS_ADMIN_CLIENT_SECRET=$ADMIN_SECRET PORTCULLIS_ACCESS_LOG_ENABLED=false \
-      QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$1" java -jar "$JAR" > "/tmp/portcullis-replica-$1.log" 2>&1 &
+      QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$1" QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="$(($1 + 1000))" \
+      java -jar "$JAR" > "/tmp/portcullis-replica-$1.log" 2>&1 &
   echo $!
 }
 PID_A=$(start $A)
 PID_B=$(start $B)
 trap 'kill $PID_A $PID_B 2>/dev/null || true' EXIT
 for port in $A $B; do
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 0.5; done
-  curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null || { echo "FAIL instance :$port did not become ready"; tail -20 "/tmp/portcullis-replica-$port.log"; exit 1; }
+  # /q/* is on the management port (quarkus.management.enabled in the packaged application)
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null && break; sleep 0.5; done
+  curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null || { echo "FAIL instance :$port did not become ready"; tail -20 "/tmp/portcullis-replica-$port.log"; exit 1; }
 done
 echo "PASS both instances started together; migrations: $(psql -h "$PGHOST_ADDR" -U postgres -d $DB -Atc 'select count(*) from flyway_schema_history where success')"
 
@@ -43,7 +45,7 @@ token() {  # PORT API CLIENT SECRET
 ADMIN=$(token $A admin $ADMIN_ID "$ADMIN_SECRET" | json access_token)
 admin() { curl -s -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' "$@"; }
 admin -X POST "http://127.0.0.1:$A/admin/v1/plans" -d '{"id":"rp","name":"Replicas"}' >/dev/null
-admin -X POST "http://127.0.0.1:$A/admin/v1/apis" -d "{\"id\":\"rapi\",\"name\":\"R\",\"requestPath\":\"/rapi\",\"upstreamUrl\":\"http://127.0.0.1:$A/q/health\",\"authMethods\":[\"default\"],\"plans\":[\"rp\"]}" >/dev/null
+admin -X POST "http://127.0.0.1:$A/admin/v1/apis" -d "{\"id\":\"rapi\",\"name\":\"R\",\"requestPath\":\"/rapi\",\"upstreamUrl\":\"http://127.0.0.1:$((A + 1000))/q/health\",\"authMethods\":[\"default\"],\"plans\":[\"rp\"]}" >/dev/null
 admin -X POST "http://127.0.0.1:$A/admin/v1/applications" -d '{"id":"rapp","clientType":"confidential"}' >/dev/null
 SUB=$(admin -X POST "http://127.0.0.1:$A/admin/v1/subscriptions" -d '{"applicationId":"rapp","apiId":"rapi","planId":"rp"}')
 CID=$(echo "$SUB" | json clientId); SECRET=$(echo "$SUB" | json clientSecret); SID=$(echo "$SUB" | json id)

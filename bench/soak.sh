@@ -14,7 +14,7 @@ UPSTREAM=$!
 bash -c "exec $(server_cmd RS256)" > /tmp/portcullis-soak-server.log 2>&1 &
 SERVER=$!
 trap 'kill $UPSTREAM $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
 JPID=$(pgrep -f "quarkus-run.jar" | head -n 1)
 URL=http://127.0.0.1:$PORT
 export TOKEN_CLIENT_ID=bench-client-00001 TOKEN_CLIENT_SECRET=$BENCH_SECRET

@@ -11,5 +11,5 @@ ALG=${1:-RS256}
 package_if_needed
 fresh_registry "$ALG"
 export WARMUP=${WARMUP:-150}
-"$PEERS/run-generic.sh" "portcullis-jvm-$ALG" "$(server_cmd "$ALG")" "http://127.0.0.1:$PORT/q/health/ready" \
+"$PEERS/run-generic.sh" "portcullis-jvm-$ALG" "$(server_cmd "$ALG")" "http://127.0.0.1:$MGMT_PORT/q/health/ready" \
     "http://127.0.0.1:$PORT/auth/default/api/api-0001/token" bench-client-00001 "$BENCH_SECRET" "${SCOPE-read}"

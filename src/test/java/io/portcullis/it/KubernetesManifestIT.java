@@ -19,6 +19,13 @@ class KubernetesManifestIT {
         assertTrue(yaml.contains("replicas: 2"), "two replicas");
         assertTrue(yaml.contains("livenessProbe:") && yaml.contains("path: /q/health/live"), "liveness probe");
         assertTrue(yaml.contains("readinessProbe:") && yaml.contains("path: /q/health/ready"), "readiness probe");
+        // /q/* on the management port, which the probes use
+        assertTrue(yaml.contains("name: management") && yaml.contains("containerPort: 9000"), "a management port");
+        assertTrue(yaml.matches("(?s).*livenessProbe:.*?port: 9000.*") && yaml.matches("(?s).*readinessProbe:.*?port: 9000.*"),
+                "the probes use the management port");
+        // the ingress's forwarding headers are believed from the cluster's private ranges only
+        assertTrue(yaml.contains("name: QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING") && yaml.contains("name: QUARKUS_HTTP_PROXY_TRUSTED_PROXIES"),
+                "proxy settings, so that addresses are real");
         assertTrue(yaml.contains("limits:") && yaml.contains("requests:"), "resources");
         for (String key : new String[]{"db-password", "key-encryption-secret", "admin-client-secret"}) {
             assertTrue(yaml.contains("key: " + key), "secret key " + key + " comes from a Secret");

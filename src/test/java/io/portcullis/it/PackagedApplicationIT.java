@@ -19,6 +19,9 @@ import static org.hamcrest.Matchers.notNullValue;
 @QuarkusIntegrationTest
 @WithTestResource(PackagedApplicationResource.class)
 class PackagedApplicationIT {
+    static final int MANAGEMENT_PORT = 9001;
+    static final String MANAGEMENT = "http://localhost:" + MANAGEMENT_PORT;
+
     static String token(String clientId, String secret, String api, String scope) {
         return given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
                 .formParam("client_id", clientId).formParam("client_secret", secret).formParam("scope", scope)
@@ -33,7 +36,7 @@ class PackagedApplicationIT {
         as.body(Map.of("id", "it-plan-" + suffix, "name", "IT")).post("/admin/v1/plans").then().statusCode(201);
         given().header("Authorization", "Bearer " + admin).contentType("application/json")
                 .body(Map.of("id", "it-api-" + suffix, "name", "IT", "requestPath", "/it-api-" + suffix,
-                        "upstreamUrl", "http://localhost:8081/q/health", "authMethods", java.util.List.of("default"),
+                        "upstreamUrl", MANAGEMENT + "/q/health", "authMethods", java.util.List.of("default"),
                         "plans", java.util.List.of("it-plan-" + suffix),
                         "scopes", java.util.List.of(Map.of("id", "read", "description", "Read"))))
                 .post("/admin/v1/apis").then().statusCode(201);
@@ -49,8 +52,12 @@ class PackagedApplicationIT {
                 .statusCode(200).body("status", equalTo("UP"));
         given().get("/it-api-" + suffix + "/live").then().statusCode(401);
 
-        given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200).body(containsString("portcullis_tokens_issued_total"));
+        // /q/* is on the management port only: callers of the main port never reach it
+        given().get(MANAGEMENT + "/q/health/ready").then().statusCode(200);
+        given().get(MANAGEMENT + "/q/metrics").then().statusCode(200).body(containsString("portcullis_tokens_issued_total"));
+        given().get("/q/health/ready").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(404);
+        given().get("/q/openapi").then().statusCode(404);
         given().get("/auth/jwks").then().statusCode(200).body("keys[0].kid", notNullValue());
         given().get("/portal/apis/it-api-" + suffix).then().statusCode(200).body(containsString("/auth/default/api/it-api-" + suffix + "/token"));
     }

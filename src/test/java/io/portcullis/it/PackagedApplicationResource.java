@@ -24,6 +24,8 @@ public class PackagedApplicationResource implements QuarkusTestResourceLifecycle
             config.put("quarkus.datasource.password", System.getenv().getOrDefault("QUARKUS_DATASOURCE_PASSWORD", "postgres"));
         }
         config.put("portcullis.public-url", "http://localhost:8081");
+        // the management interface (/q/*) of the packaged application, on a port of the tests' own
+        config.put("quarkus.management.port", Integer.toString(PackagedApplicationIT.MANAGEMENT_PORT));
         // the tests' own secret: on a shared database the signing key the tests made is already there
         config.put("portcullis.keys.encryption-secret", "test-only-key-encryption-secret-0123456789");
         config.put("portcullis.admin.client-id", "portcullis-admin-it");
