@@ -82,7 +82,7 @@ public class AdminBootstrap {
                 ScopeMode.ALL, List.of())).subscriptionId()
                 : sub.id;
         Subscription current = Subscription.findById(id);
-        if (!clientId.equals(current.clientId) || !ClientSecrets.matches(current.clientSecretHash, secret)) {
+        if (!clientId.equals(current.clientId) || !ClientSecrets.matchesAtStartup(current.clientSecretHash, secret)) {
             registry.setCredentials(id, clientId, secret);
             LOG.infof("Admin client %s configured", clientId);
         }

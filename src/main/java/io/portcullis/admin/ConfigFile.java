@@ -167,6 +167,11 @@ public final class ConfigFile {
             try {
                 return Expression.compile(text, Expression.Flag.NO_TRIM).evaluate((context, out) -> {
                     String name = context.getKey();
+                    if (name.toLowerCase(Locale.ROOT).startsWith("quarkus")) {
+                        // Quarkus's own settings may hold credentials in their values (a JDBC URL's password)
+                        throw new IllegalStateException("${" + name + "} names a Quarkus setting: the registry file may read only "
+                                + "portcullis.* settings and environment variables of its own");
+                    }
                     if (SECRET_NAME.matcher(name).find()) {
                         throw new IllegalStateException("${" + name + "} names a secret: the registry file may not copy secrets into the "
                                 + "registry, whose descriptions and URLs are shown on the portal and by the admin API");

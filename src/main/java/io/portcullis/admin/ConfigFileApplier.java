@@ -164,7 +164,7 @@ public class ConfigFileApplier {
             throw RegistryException.invalid("clientSecretEnv", "environment variable " + s.clientSecretEnv()
                     + " must hold a secret of at least 32 characters");
         }
-        if (existing != null && existing.clientSecretHash != null && ClientSecrets.matches(existing.clientSecretHash, secret)) {
+        if (existing != null && existing.clientSecretHash != null && ClientSecrets.matchesAtStartup(existing.clientSecretHash, secret)) {
             return existing.clientSecretHash;
         }
         return ClientSecrets.hashChosen(secret);

@@ -30,8 +30,12 @@ public class ProblemMapper {
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
     public Response unreadable(JsonProcessingException e, io.vertx.ext.web.RoutingContext routing) {
         if (!routing.normalizedPath().startsWith("/admin/")) {
-            return null;
+            return unexpected(e, routing);
         }
+        return unreadableProblem(e, routing);
+    }
+
+    static Response unreadableProblem(JsonProcessingException e, io.vertx.ext.web.RoutingContext routing) {
         String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
                 ? m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[")
@@ -68,16 +72,15 @@ public class ProblemMapper {
         if (!routing.normalizedPath().startsWith("/admin/")) {
             return e.getResponse();
         }
-        return other(e, routing);
+        return unexpected(e, routing);
     }
 
     /**
-     * Anything else under /admin: a problem document, not the framework's page. This is the last
-     * mapper, so it answers for every other path too: a null here would be sent as 204 No Content,
-     * and a failure must never look like a success.
+     * Anything unexpected outside the token endpoints (which OAuthErrorMapper, the one catch-all
+     * mapper, answers in their own format): under /admin a problem document, elsewhere a JSON 500; never
+     * the framework's page, and never null, which RESTEasy Reactive would send as 204 No Content.
      */
-    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 200)
-    public Response other(Throwable e, io.vertx.ext.web.RoutingContext routing) {
+    public static Response unexpected(Throwable e, io.vertx.ext.web.RoutingContext routing) {
         if (!routing.normalizedPath().startsWith("/admin/")) {
             if (e instanceof WebApplicationException w) {
                 return w.getResponse();
@@ -90,7 +93,7 @@ public class ProblemMapper {
         if (e instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
             Throwable cause = w.getCause();
             if (cause instanceof JsonProcessingException json) {
-                return unreadable(json, routing);
+                return unreadableProblem(json, routing);
             }
             int status = w.getResponse().getStatus();
             return problem(status, status == 404 ? "no such resource" : status == 405 ? "method not allowed" : "the request cannot be processed",

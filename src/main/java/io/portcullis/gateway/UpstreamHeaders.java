@@ -25,6 +25,22 @@ public final class UpstreamHeaders {
             // a route's scopes are chosen by the request's method: an upstream must not be told another one
             "x-http-method-override", "x-http-method", "x-method-override");
 
+    /**
+     * Whole families an upstream written for Kong, wicked or oauth2-proxy may trust (X-Consumer-ID,
+     * X-Consumer-Groups, X-Authenticated-Userid, X-Credential-Identifier, X-Forwarded-User, …).
+     */
+    static final java.util.List<String> IDENTITY_PREFIXES = java.util.List.of("x-consumer-", "x-authenticated-", "x-forwarded-",
+            "x-credential-", "x-anonymous-", "x-auth-request-");
+
+    static boolean identityPrefixed(String name) {
+        for (String prefix : IDENTITY_PREFIXES) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private UpstreamHeaders() {
     }
 
@@ -41,7 +57,7 @@ public final class UpstreamHeaders {
         incoming.forEach(header -> {
             // CGI-style upstreams read X_Consumer_Username as X-Consumer-Username: those spellings go too
             String name = header.getKey().toLowerCase(Locale.ROOT).replace('_', '-');
-            if (HOP_BY_HOP.contains(name) || connectionListed.contains(name) || GATEWAY_HEADERS.contains(name)
+            if (HOP_BY_HOP.contains(name) || connectionListed.contains(name) || GATEWAY_HEADERS.contains(name) || identityPrefixed(name)
                     || (api.hideCredentials() && name.equals("authorization"))) {
                 return;
             }

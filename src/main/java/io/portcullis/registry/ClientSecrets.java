@@ -56,9 +56,14 @@ public final class ClientSecrets {
      * and the match remembered (as the SHA-256 of the secret) so that the hot path stays at
      * microseconds; see {@link ChosenSecrets}.
      */
+    /** @throws SecretCheckBusy when a chosen secret's hash must be derived and the derivation is busy */
     public static boolean matches(String storedHash, String secret) {
         if (storedHash != null && storedHash.startsWith(ChosenSecrets.PREFIX)) {
-            return ChosenSecrets.matches(storedHash, secret);
+            try {
+                return ChosenSecrets.matches(storedHash, secret);
+            } catch (ChosenSecrets.Busy e) {
+                throw new SecretCheckBusy();
+            }
         }
         byte[] candidate = hash(secret).getBytes(StandardCharsets.US_ASCII);
         byte[] stored = (storedHash == null ? UNMATCHABLE_HASH : storedHash).getBytes(StandardCharsets.US_ASCII);
@@ -68,6 +73,24 @@ public final class ClientSecrets {
     /** A stored hash of either kind. */
     public static boolean isHash(String value) {
         return value != null && (value.matches("sha256\\$[A-Za-z0-9_-]{43}") || ChosenSecrets.isHash(value));
+    }
+
+    /**
+     * {@link #matches}, waiting for a slow hash's derivation if another is running: for start-up, where
+     * the configured secrets are checked once (after which their hashes are known).
+     */
+    public static boolean matchesAtStartup(String storedHash, String secret) {
+        if (storedHash != null && storedHash.startsWith(ChosenSecrets.PREFIX)) {
+            return ChosenSecrets.matches(storedHash, secret, true);
+        }
+        return matches(storedHash, secret);
+    }
+
+    /** A secret could not be checked now (a slow hash was busy): neither a success nor a failure. */
+    public static final class SecretCheckBusy extends RuntimeException {
+        SecretCheckBusy() {
+            super("the secret cannot be checked right now", null, false, false);
+        }
     }
 
     static byte[] sha256Of(String secret) {

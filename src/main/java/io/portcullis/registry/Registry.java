@@ -134,6 +134,11 @@ public class Registry {
             } else {
                 unknownClients.put(clientId, Boolean.TRUE);
             }
+            // a reload that ran between the check and the put would have cleared what it now holds
+            if (generation != before) {
+                clients.invalidate(clientId);
+                unknownClients.invalidate(clientId);
+            }
         }
         return loaded;
     }

@@ -55,24 +55,36 @@ public class ClientAuthenticator {
         // Credentials are checked before any throttling: a request whose credentials verify is answered
         // on its merits however many failures its client id or address has had, so that knowing a client
         // id (it is in every token) never lets anyone lock its owner out (docs/contract.md#token-endpoint).
-        boolean authenticated = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT
-                ? client != null && assertions.verify(client, request.clientAssertion(), issuer)
-                : secretMatches(client, request.clientSecret());
+        boolean authenticated;
+        try {
+            authenticated = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT
+                    ? client != null && assertions.verify(client, request.clientAssertion(), issuer)
+                    : secretMatches(client, request.clientSecret());
+        } catch (ClientSecrets.SecretCheckBusy e) {
+            // neither a success nor a failure: the caller tries again, and nothing is counted against it
+            throw OAuthError.temporarilyUnavailable();
+        }
         if (authenticated && client != null && client.apiId().equals(api.id())) {
             return client;
         }
-        String counted = wellFormed ? clientId : null;
+        // only ids of real subscriptions are counted by id: a secret pasted into client_id stays out of the table
+        String counted = client != null ? clientId : null;
         // a failure past the limit is refused without being counted again (no database write)
         limiter.checkAllowed(counted, address);
         limiter.recordFailure(counted, address);
         throw OAuthError.invalidClient(basic, api.id());
     }
 
-    /** Both comparisons are always made, so their cost says nothing about which secret exists. */
+    /**
+     * The current secret, then (during a rotation's grace period) the previous one. An unknown client
+     * id is compared with a hash no secret has, so that it costs what a wrong secret costs.
+     */
     private static boolean secretMatches(ClientView client, String secret) {
         String given = secret == null ? "" : secret;
-        boolean current = ClientSecrets.matches(client == null ? null : client.clientSecretHash(), given);
-        boolean previous = ClientSecrets.matches(client == null ? null : client.previousSecretHashAt(Instant.now()), given);
-        return current | previous;
+        if (ClientSecrets.matches(client == null ? null : client.clientSecretHash(), given)) {
+            return true;
+        }
+        String previous = client == null ? null : client.previousSecretHashAt(Instant.now());
+        return previous != null && ClientSecrets.matches(previous, given);
     }
 }

@@ -107,9 +107,7 @@ public class ClientCredentialsGrant {
         if (!api.clientCredentialsEnabled()) {
             throw OAuthError.unauthorizedClient("API '" + api.id() + "' does not allow the client credentials grant");
         }
-        if (!client.approved()) {
-            throw OAuthError.unauthorizedClient("The subscription is not approved");
-        }
+        endpoint.requireApproved(client);
         // RFC 8707 section 2: the only resource this endpoint serves is this API
         if (request.resource() != null && !request.resource().equals(config.resourceIdentifier(api.requestPath()))) {
             throw OAuthError.invalidTarget("The resource is not API '" + api.id() + "'");

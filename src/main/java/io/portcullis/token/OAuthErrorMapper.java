@@ -28,14 +28,14 @@ public class OAuthErrorMapper {
     }
 
     /**
-     * Anything unexpected at the token endpoint is still answered in its format: JSON, not cached,
-     * and without a stack trace (docs/contract.md#token-endpoint). Elsewhere Quarkus's own handling stays.
+     * The one catch-all mapper. Anything unexpected at the token endpoint is still answered in its
+     * format: JSON, not cached, and without a stack trace (docs/contract.md#token-endpoint); elsewhere
+     * {@link io.portcullis.admin.ProblemMapper#unexpected} answers.
      */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 100)
     public Response map(Throwable e, io.vertx.ext.web.RoutingContext routing) {
         if (!TOKEN_PATH.matcher(routing.normalizedPath()).matches()) {
-            // null: the next mapper answers (ProblemMapper, the last one)
-            return e instanceof jakarta.ws.rs.WebApplicationException w ? w.getResponse() : null;
+            return io.portcullis.admin.ProblemMapper.unexpected(e, routing);
         }
         if (e instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse().getStatus() < 500) {
             return render(new OAuthError(w.getResponse().getStatus(), "invalid_request", "The request cannot be processed"));

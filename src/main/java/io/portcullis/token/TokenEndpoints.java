@@ -34,6 +34,16 @@ public class TokenEndpoints {
                 throw OAuthError.unauthorizedClient("API '" + api.id() + "' does not accept auth method '" + authMethod.id() + "'");
             }
         }
+
+        /**
+         * unauthorized_client for a subscription whose approval was withdrawn: its credentials still
+         * authenticate, but it may not get tokens, introspect or revoke (docs/contract.md#token-endpoint).
+         */
+        public void requireApproved(io.portcullis.registry.ClientView client) {
+            if (!client.approved()) {
+                throw OAuthError.unauthorizedClient("The subscription is not approved");
+            }
+        }
     }
 
     /** @throws OAuthError 404 for an unknown or disabled auth method, or an unknown API */

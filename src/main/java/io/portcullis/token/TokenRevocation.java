@@ -33,6 +33,7 @@ public class TokenRevocation {
             TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
             ClientView client = authenticator.authenticate(endpoint.api(), request, endpoint.issuer(), address);
             endpoint.requireAccepted();
+            // no approval needed: revoking only takes away the caller's own access
             String token = request.parameter("token");
             if (token == null) {
                 throw OAuthError.invalidRequest("token is missing");

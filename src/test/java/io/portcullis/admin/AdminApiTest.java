@@ -72,6 +72,14 @@ class AdminApiTest {
 
     // ---- authorization ----
 
+    /** A value PostgreSQL cannot hold (a NUL) is a 400 problem: never a 500, and never a 204 that looks like success. */
+    @Test
+    void anIdTheDatabaseCannotHoldIsAProblemNotASuccess() {
+        var response = given().urlEncodingEnabled(false).header("Authorization", "Bearer " + io.portcullis.support.AdminClient.token())
+                .get("/admin/v1/apis/a%00b");
+        problem(response, 400, null);
+    }
+
     /** The admin client's secret is chosen by a person: stored salted and slow, never as plain SHA-256. */
     @Test
     void theAdminSecretIsStoredWithAPasswordHash() throws Exception {

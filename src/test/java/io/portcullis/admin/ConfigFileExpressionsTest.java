@@ -77,8 +77,12 @@ class ConfigFileExpressionsTest {
         for (String name : new String[] {"QUARKUS_DATASOURCE_PASSWORD", "portcullis.keys.encryption-secret", "portcullis.admin.client-secret"}) {
             ConfigFile.ConfigFileException e = assertThrows(ConfigFile.ConfigFileException.class, () -> read("d.yaml",
                     "authMethods:\n  - id: default\n    description: ${" + name + ":x}\n"));
-            assertTrue(e.getMessage().contains("names a secret") && e.getMessage().contains("line 3"), e.getMessage());
+            assertTrue(e.getMessage().contains("names a") && e.getMessage().contains("line 3"), e.getMessage());
         }
+        // a Quarkus setting's value may hold a credential too (a JDBC URL with its password)
+        ConfigFile.ConfigFileException e = assertThrows(ConfigFile.ConfigFileException.class, () -> read("d2.yaml",
+                "authMethods:\n  - id: default\n    description: ${quarkus.datasource.jdbc.url}\n"));
+        assertTrue(e.getMessage().contains("names a Quarkus setting"), e.getMessage());
     }
 
     @Test

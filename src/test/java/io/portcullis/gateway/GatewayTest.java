@@ -155,11 +155,16 @@ class GatewayTest {
                 .header("X-Forwarded-Server", "evil").header("X-Original-URL", "/admin").header("X-Rewrite-URL", "/admin")
                 .header("Client-Cert", ":AAAA:").header("Client-Cert-Chain", ":AAAA:")
                 .header("X-HTTP-Method-Override", "DELETE").header("X-HTTP-Method", "DELETE").header("X-Method-Override", "DELETE")
+                .header("X-Consumer-ID", "forged").header("X-Consumer-Groups", "admins").header("X-Authenticated-Userid", "root")
+                .header("X-Credential-Identifier", "forged").header("X-Anonymous-Consumer", "false").header("X-Forwarded-User", "root")
+                .header("X-Forwarded-Email", "root@example.com")
                 .get("/" + api + "/h").then().statusCode(200).extract().jsonPath().getMap("headers");
         assertEquals("http", h.get("x-forwarded-proto"));
         assertEquals("localhost:8081", h.get("x-forwarded-host"));
         for (String name : List.of("x-real-ip", "true-client-ip", "x-client-ip", "x-forwarded-server", "x-original-url", "x-rewrite-url",
-                "client-cert", "client-cert-chain", "x-http-method-override", "x-http-method", "x-method-override")) {
+                "client-cert", "client-cert-chain", "x-http-method-override", "x-http-method", "x-method-override",
+                "x-consumer-id", "x-consumer-groups", "x-authenticated-userid", "x-credential-identifier", "x-anonymous-consumer",
+                "x-forwarded-user", "x-forwarded-email")) {
             assertTrue(!h.containsKey(name), name + " reached the upstream: " + h);
         }
     }

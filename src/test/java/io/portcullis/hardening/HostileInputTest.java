@@ -137,6 +137,67 @@ class HostileInputTest {
         }
     }
 
+    /** The error codes the token, introspection and revocation endpoints may answer (docs/contract.md#token-endpoint). */
+    static final java.util.Set<String> TOKEN_ERRORS = java.util.Set.of("invalid_request", "invalid_client", "unsupported_grant_type",
+            "unauthorized_client", "invalid_scope", "invalid_target", "invalid_dpop_proof", "rate_limited");
+
+    /** The contract's kind of answer for each place: JSON errors of the token family, bearer refusals, problems, HTML. */
+    static void assertShape(String kind, String what, Answer answer) throws Exception {
+        assertContractAnswer(what, answer);
+        String head = answer.head().toLowerCase(java.util.Locale.ROOT);
+        String body = answer.body();
+        switch (kind) {
+            case "token" -> {
+                if (answer.status() == 200) {
+                    return; // an introspection or revocation that the fuzz made well-formed
+                }
+                assertTrue(head.contains("content-type: application/json"), what + "\n" + answer.head());
+                assertTrue(head.contains("cache-control: no-store"), what + "\n" + answer.head());
+                var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dechunk(body));
+                assertTrue(json.isObject() && TOKEN_ERRORS.contains(json.path("error").asText()), what + ": " + body);
+                assertTrue(json.path("error_description").isTextual(), what + ": " + body);
+            }
+            case "gateway" -> {
+                assertTrue(answer.status() == 400 || answer.status() == 401, what + " got " + answer.status());
+                var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dechunk(body));
+                assertTrue(json.path("error").asText().matches("invalid_request|invalid_token"), what + ": " + body);
+                if (answer.status() == 401) {
+                    assertTrue(head.contains("www-authenticate: bearer realm="), what + "\n" + answer.head());
+                }
+            }
+            case "admin" -> {
+                assertTrue(answer.status() == 400 || answer.status() == 404, what + " got " + answer.status());
+                assertTrue(head.contains("content-type: application/problem+json"), what + "\n" + answer.head());
+                var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dechunk(body));
+                assertEquals(answer.status(), json.path("status").asInt(), what + ": " + body);
+            }
+            case "portal" -> {
+                assertEquals(404, answer.status(), what);
+                assertTrue(head.contains("content-type: text/html"), what + "\n" + answer.head());
+            }
+            default -> throw new IllegalArgumentException(kind);
+        }
+    }
+
+    /** The body without chunked framing, if it was chunked. */
+    static String dechunk(String body) {
+        if (!body.matches("(?s)^[0-9a-fA-F]+\r\n.*")) {
+            return body;
+        }
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        while (at < body.length()) {
+            int eol = body.indexOf("\r\n", at);
+            int size = Integer.parseInt(body.substring(at, eol).trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            out.append(body, eol + 2, eol + 2 + size);
+            at = eol + 2 + size + 2;
+        }
+        return out.toString();
+    }
+
     String tokenPath() {
         return "/auth/" + Fixtures.AUTH_METHOD + "/api/" + api;
     }
@@ -251,16 +312,16 @@ class HostileInputTest {
             if (gen.nextBoolean()) {
                 headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(gen.text(300).getBytes(StandardCharsets.UTF_8)));
             }
-            assertContractAnswer(gen + " generated[" + i + "] " + path, raw(request("POST", path, headers, body)));
+            assertShape("token", gen + " generated[" + i + "] " + path, raw(request("POST", path, headers, body)));
         }
         for (int i = 0; i < 150; i++) {
             String bad = gen.text(300).replaceAll("[\\r\\n\\x00-\\x1f\\x7f-\\x{10ffff}]", "");
-            assertContractAnswer(gen + " gateway[" + i + "]", raw(request("GET", "/" + api + "/x", Map.of("Authorization", "Bearer " + bad), null)));
+            assertShape("gateway", gen + " gateway[" + i + "]", raw(request("GET", "/" + api + "/x", Map.of("Authorization", "Bearer " + bad), null)));
             // never empty: an empty segment is the list page, not hostile input
             String segment = java.net.URLEncoder.encode(gen.text(1, 300), StandardCharsets.UTF_8);
-            assertContractAnswer(gen + " admin[" + i + "]", raw(request("GET", "/admin/v1/apis/" + segment,
+            assertShape("admin", gen + " admin[" + i + "]", raw(request("GET", "/admin/v1/apis/" + segment,
                     Map.of("Authorization", "Bearer " + adminToken), null)));
-            assertContractAnswer(gen + " portal[" + i + "]", raw(request("GET", "/portal/apis/" + segment, Map.of(), null)));
+            assertShape("portal", gen + " portal[" + i + "]", raw(request("GET", "/portal/apis/" + segment, Map.of(), null)));
         }
         assertEquals(before, DatabaseSnapshot.take(dataSource), gen + ": generated input changed the database");
     }

@@ -182,6 +182,19 @@ class IntrospectionAndRevocationTest {
         given().get(path("introspect")).then().statusCode(405).header("Allow", "POST");
     }
 
+    /** A subscription whose approval was withdrawn still authenticates: it may not introspect, but may still revoke its own tokens. */
+    @Test
+    void anUnapprovedSubscriptionMayNotIntrospectButMayRevoke() {
+        Credentials resourceServer = fixtures.subscribe(api);
+        introspect(resourceServer, token).statusCode(200).body("active", equalTo(true));
+        registry.revokeApproval(resourceServer.subscriptionId());
+        introspect(resourceServer, token).statusCode(400).body("error", equalTo("unauthorized_client"));
+        registry.revokeApproval(client.subscriptionId());
+        revoke(client, token).statusCode(200);
+        registry.approve(client.subscriptionId());
+        given().header("Authorization", "Bearer " + token).get("/" + api + "/x").then().statusCode(401);
+    }
+
     // ---- revocation ----
 
     @Test
