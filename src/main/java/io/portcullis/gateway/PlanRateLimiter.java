@@ -5,16 +5,20 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A plan's rate limit: requests per minute per subscription, in fixed one-minute windows, counted
- * by each replica for the requests it serves (so N replicas behind a balancer admit up to N times
- * the limit; the README says so).
+ * A plan's rate limit: requests per minute per subscription, counted by each replica for the
+ * requests it serves (so N replicas behind a balancer admit up to N times the limit; docs/contract.md
+ * says so). A window starts at a subscription's first request after the last one ended and lasts a
+ * minute: a burst is never split by a clock minute (which would admit twice the limit across the
+ * boundary), and the time is passed in, so that tests hold the clock.
  */
 @ApplicationScoped
 public class PlanRateLimiter {
-    private record Window(long minute, AtomicInteger count) {
+    static final long WINDOW_MILLIS = 60_000;
+
+    /** Immutable: compute() replaces it, so a reader never sees half an update. */
+    private record Window(long startMillis, int count) {
     }
 
     private final Cache<String, Window> windows = Caffeine.newBuilder()
@@ -24,12 +28,13 @@ public class PlanRateLimiter {
 
     /** @return 0 when the request may pass, else the seconds until the window ends (Retry-After) */
     public long acquire(String subscriptionId, int limitPerMinute, long nowMillis) {
-        long minute = nowMillis / 60_000;
-        Window window = windows.asMap().compute(subscriptionId,
-                (id, current) -> current == null || current.minute() != minute ? new Window(minute, new AtomicInteger()) : current);
-        if (window.count().incrementAndGet() <= limitPerMinute) {
+        Window window = windows.asMap().compute(subscriptionId, (id, current) ->
+                current == null || nowMillis - current.startMillis() >= WINDOW_MILLIS
+                        ? new Window(nowMillis, 1)
+                        : new Window(current.startMillis(), current.count() + 1));
+        if (window.count() <= limitPerMinute) {
             return 0;
         }
-        return Math.max(1, ((minute + 1) * 60_000 - nowMillis + 999) / 1000);
+        return Math.max(1, (window.startMillis() + WINDOW_MILLIS - nowMillis + 999) / 1000);
     }
 }

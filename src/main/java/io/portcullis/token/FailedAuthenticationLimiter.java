@@ -12,8 +12,8 @@ import java.time.Instant;
 
 /**
  * Brute force protection (docs/contract.md#token-endpoint): failed client authentications are counted per client
- * id and per source address, in fixed windows, in the database so that every replica adds to the
- * same counts. Past {@code portcullis.lockout.max-failures} for a client id, or
+ * id and per source address, in windows that start at a subject's first failure, in the database so
+ * that every replica adds to the same counts. Past {@code portcullis.lockout.max-failures} for a client id, or
  * {@code max-failures-per-address} for an address, the token endpoint answers 429 until the window ends. A locked subject is remembered
  * in memory, so an attacker's further tries cost no database write. A success resets nothing: the
  * real client's success must not wipe an attacker's count.
@@ -50,29 +50,36 @@ public class FailedAuthenticationLimiter {
         }
     }
 
-    /** Counts a failure for the client id and the address; locks whichever passed its threshold. */
+    /**
+     * Counts a failure for the client id and the address; locks whichever passed its threshold. A
+     * subject's window starts at its first failure after the last window ended, by the database's
+     * clock (one clock for every replica), and lasts {@code portcullis.lockout.window}.
+     */
     public void recordFailure(String clientId, String address) {
-        long now = Instant.now().getEpochSecond();
-        long windowStart = now - now % windowSeconds;
         for (String subject : subjects(clientId, address)) {
             int limit = subject.startsWith("address:") ? maxFailuresPerAddress : maxFailures;
             try {
-                int failures = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
-                                "insert into failed_authentication (subject, window_start, failures) values (?1, ?2, 1) "
-                                        + "on conflict (subject, window_start) do update set failures = failed_authentication.failures + 1 "
-                                        + "returning failures")
+                Object[] row = QuarkusTransaction.requiringNew().call(() -> (Object[]) em.createNativeQuery(
+                                "insert into failed_authentication (subject, window_start, failures) values (?1, now(), 1) "
+                                        + "on conflict (subject) do update set "
+                                        + "window_start = case when failed_authentication.window_start <= now() - make_interval(secs => ?2) "
+                                        + "then now() else failed_authentication.window_start end, "
+                                        + "failures = case when failed_authentication.window_start <= now() - make_interval(secs => ?2) "
+                                        + "then 1 else failed_authentication.failures + 1 end "
+                                        + "returning failures, extract(epoch from window_start)::bigint")
                         .setParameter(1, subject)
-                        .setParameter(2, Instant.ofEpochSecond(windowStart))
-                        .getSingleResult()).intValue());
+                        .setParameter(2, (double) windowSeconds)
+                        .getSingleResult());
+                int failures = ((Number) row[0]).intValue();
                 if (failures >= limit) {
-                    locked.put(subject, windowStart + windowSeconds);
+                    locked.put(subject, ((Number) row[1]).longValue() + windowSeconds);
                 }
             } catch (RuntimeException e) {
                 // the database is away: count here, so this replica still locks an attacker out
                 LOG.debugf("Failed authentication counted in memory only (%s)", e.getClass().getSimpleName());
                 int failures = localCounts.get(subject, s -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
                 if (failures >= limit) {
-                    locked.put(subject, windowStart + windowSeconds);
+                    locked.put(subject, Instant.now().getEpochSecond() + windowSeconds);
                 }
             }
         }

@@ -121,7 +121,8 @@ public class Revocations {
                 em.createNativeQuery("delete from revoked_token where expires_at < now()").executeUpdate();
                 em.createNativeQuery("delete from used_assertion where expires_at < now()").executeUpdate();
                 em.createNativeQuery("delete from dpop_proof_jti where expires_at < now()").executeUpdate();
-                em.createNativeQuery("delete from failed_authentication where window_start < now() - interval '1 hour'").executeUpdate();
+                em.createNativeQuery("delete from failed_authentication where window_start < now() - make_interval(secs => ?1)")
+                        .setParameter(1, (double) (config.lockout().window().toSeconds() + 3600)).executeUpdate();
             });
         } catch (RuntimeException e) {
             LOG.debugf("Purge skipped: %s", e.getClass().getSimpleName());

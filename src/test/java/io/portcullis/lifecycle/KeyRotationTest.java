@@ -77,21 +77,25 @@ class KeyRotationTest {
             Set<String> publishedBefore = publishedKids();
             assertTrue(publishedBefore.size() >= 2, "the next key is published ahead: " + publishedBefore);
 
-            Thread.sleep(1100); // portcullis.keys.publish-ahead is 1 s in tests
-            // tokens issued while the rotation happens
+            // tokens issued while the rotation happens, by a task whose failures reach this test
             List<String> during = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean rotating = new AtomicBoolean(true);
-            Thread issuer = new Thread(() -> {
+            java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.concurrent.Future<?> issuer = executor.submit(() -> {
                 while (rotating.get()) {
                     during.add(TokenClient.token(api, client.clientId(), client.clientSecret(), null));
                 }
             });
-            issuer.start();
-            Thread.sleep(200);
-            String newKid = keys.rotate();
-            Thread.sleep(200);
-            rotating.set(false);
-            issuer.join();
+            String newKid;
+            try {
+                awaitTokens(during, 3, issuer);
+                newKid = rotateWhenAllowed();
+                awaitTokens(during, during.size() + 3, issuer);
+            } finally {
+                rotating.set(false);
+            }
+            issuer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            executor.shutdown();
 
             String after = TokenClient.token(api, client.clientId(), client.clientSecret(), null);
             assertNotEquals(kid(before), kid(after));
@@ -114,10 +118,39 @@ class KeyRotationTest {
         }
     }
 
+    /** Until the issuing task has made {@code count} tokens (or failed), within a bound. */
+    static void awaitTokens(List<String> tokens, int count, java.util.concurrent.Future<?> issuer) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (tokens.size() < count) {
+            if (issuer.isDone()) {
+                issuer.get(); // its failure, if any
+                throw new AssertionError("the issuing task stopped after " + tokens.size() + " tokens");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + tokens.size() + " tokens in 30 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+    }
+
+    /** Rotates as soon as the next key has been published for portcullis.keys.publish-ahead (1 s in tests). */
+    String rotateWhenAllowed() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return keys.rotate();
+            } catch (IllegalStateException tooSoon) {
+                if (!tooSoon.getMessage().contains("published for less than") || System.nanoTime() > deadline) {
+                    throw tooSoon;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+            }
+        }
+    }
+
     @Test
     void aNextKeyPublishedTooRecentlyCannotSignYet() throws Exception {
-        Thread.sleep(1100);
-        keys.rotate();
+        rotateWhenAllowed();
         // the next key made by that rotation is brand new
         IllegalStateException refused = assertThrows(IllegalStateException.class, keys::rotate);
         assertTrue(refused.getMessage().contains("published for less than"), refused.getMessage());
