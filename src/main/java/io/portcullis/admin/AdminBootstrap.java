@@ -50,7 +50,7 @@ public class AdminBootstrap {
     }
 
     void ensure() {
-        Api.getEntityManager().createNativeQuery("select pg_advisory_xact_lock(7070)").getSingleResult();
+        Api.getEntityManager().createNativeQuery(io.portcullis.ops.AdvisoryLocks.ADMIN_BOOTSTRAP.sql()).getSingleResult();
         if (AuthMethod.findById(AUTH_METHOD) == null) {
             registry.createAuthMethod(AUTH_METHOD, "Client credentials", true);
         }

@@ -57,7 +57,7 @@ public class ConfigFileApplier {
         org.eclipse.microprofile.config.Config settings = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         ConfigFile.Model model = ConfigFile.read(file, name -> settings.getOptionalValue(name, String.class));
         QuarkusTransaction.requiringNew().run(() -> {
-            Api.getEntityManager().createNativeQuery("select pg_advisory_xact_lock(7071)").getSingleResult();
+            Api.getEntityManager().createNativeQuery(io.portcullis.ops.AdvisoryLocks.CONFIG_FILE.sql()).getSingleResult();
             applyModel(model, file);
         });
         LOG.infof("Applied %s", file);

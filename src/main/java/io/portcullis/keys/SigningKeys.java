@@ -48,7 +48,6 @@ public class SigningKeys {
      */
     public static final List<String> JWS_ALGORITHMS = List.of("ES256", "PS256", "RS256", "EdDSA");
     public static final Set<String> ALGORITHMS = Set.copyOf(JWS_ALGORITHMS);
-    private static final long ADVISORY_LOCK = 0x706f7274L; // "port"
     private static final String GENERATED_SECRET_PROPERTY = "io.portcullis.generated-encryption-secret";
 
     /** The key tokens are signed with now. */
@@ -266,7 +265,7 @@ public class SigningKeys {
 
     /** Replicas starting or rotating at once take turns. */
     private void lock() {
-        em.createNativeQuery("select pg_advisory_xact_lock(" + ADVISORY_LOCK + ")").getSingleResult();
+        em.createNativeQuery(io.portcullis.ops.AdvisoryLocks.SIGNING_KEYS.sql()).getSingleResult();
     }
 
     private SigningKey create(String alg) {

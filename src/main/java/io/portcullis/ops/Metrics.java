@@ -50,10 +50,6 @@ public class Metrics {
                 .tag("api", api(apiId)).tag("kind", kind).register(meters).increment();
     }
 
-    public MeterRegistry registry() {
-        return meters;
-    }
-
     private String api(String id) {
         return id != null && registry.api(id).isPresent() ? id : "unknown";
     }

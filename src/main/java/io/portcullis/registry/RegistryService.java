@@ -100,14 +100,6 @@ public class RegistryService {
         return method;
     }
 
-    @Transactional
-    public void setAuthMethodEnabled(String id, boolean enabled) {
-        AuthMethod method = AuthMethod.<AuthMethod>findByIdOptional(id)
-                .orElseThrow(() -> RegistryException.notFound("auth method", id));
-        method.enabled = enabled;
-        registry.changed();
-    }
-
     /** An auth method some API still accepts cannot go: its token endpoints would vanish under the clients. */
     @Transactional
     public void deleteAuthMethod(String id) {

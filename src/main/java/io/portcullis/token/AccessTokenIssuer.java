@@ -47,12 +47,7 @@ public class AccessTokenIssuer {
         return sign(issuer(authMethodId, api.id()), api, client, scopes, now, authMethodId, keys.current(), jkt);
     }
 
-    /** The token itself, from its parts; public for the JMH benchmarks. */
-    public static String sign(String issuer, ApiView api, ClientView client, Set<String> scopes, Instant now, String authMethodId,
-                              SigningKeys.ActiveKey key) {
-        return sign(issuer, api, client, scopes, now, authMethodId, key, null);
-    }
-
+    /** The token itself, from its parts; public for the JMH benchmarks. @param jkt as in {@link #issue}, or null */
     public static String sign(String issuer, ApiView api, ClientView client, Set<String> scopes, Instant now, String authMethodId,
                               SigningKeys.ActiveKey key, String jkt) {
         long iat = now.getEpochSecond();

@@ -153,11 +153,6 @@ public class AccessTokenVerifier {
         return result;
     }
 
-    /** Forget every verified token: after a key is withdrawn, say. */
-    public void forgetAll() {
-        verified.invalidateAll();
-    }
-
     private static String single(List<String> audience) {
         return audience.size() == 1 ? audience.get(0) : null;
     }

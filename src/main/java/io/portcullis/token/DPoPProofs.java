@@ -32,8 +32,8 @@ public final class DPoPProofs {
     private DPoPProofs() {
     }
 
-    /** A valid proof: the thumbprint (RFC 7638) of its key, and its jti. */
-    public record Proof(String jkt, String jti, long iat) {
+    /** A valid proof: the thumbprint (RFC 7638) of its key, which a token is bound to. */
+    public record Proof(String jkt) {
     }
 
     /** Remembers a jti for its window; false when it was seen before (a replay). */
@@ -120,7 +120,7 @@ public final class DPoPProofs {
         if (!replay.firstUse(jkt, jti, iat + MAX_AGE_SECONDS + MAX_SKEW_SECONDS)) {
             throw new InvalidProofException("The DPoP proof was used before");
         }
-        return new Proof(jkt, jti, iat);
+        return new Proof(jkt);
     }
 
     /** RFC 9449 section 4.2: base64url of the SHA-256 of the token's ASCII. */

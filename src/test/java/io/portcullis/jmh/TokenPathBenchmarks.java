@@ -95,7 +95,7 @@ public class TokenPathBenchmarks {
     @Benchmark
     public String buildAndSignToken() {
         return AccessTokenIssuer.sign("http://127.0.0.1:18082/auth/default/api/api-0001", api, client, Set.of("read"), Instant.now(),
-                "default", key);
+                "default", key, null);
     }
 
     @Benchmark
