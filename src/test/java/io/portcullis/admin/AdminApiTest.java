@@ -118,6 +118,31 @@ class AdminApiTest {
                 .body("error_description", equalTo("The access token has expired"));
     }
 
+    /** Every operation of every admin resource, without a token: 401, before anything else is looked at. */
+    @Test
+    void everyAdminOperationNeedsAToken() {
+        for (String resource : List.of("auth-methods", "plans", "apis", "applications", "subscriptions", "keys", "audit")) {
+            given().get("/admin/v1/" + resource).then().statusCode(401).header("WWW-Authenticate", containsString("Bearer realm=\"admin\""));
+        }
+        String someId = "00000000-0000-0000-0000-000000000000";
+        for (String resource : List.of("auth-methods", "plans", "apis", "applications", "subscriptions")) {
+            given().get("/admin/v1/" + resource + "/" + someId).then().statusCode(401);
+            given().contentType("application/json").body("{}").post("/admin/v1/" + resource).then().statusCode(401);
+            given().contentType("application/json").body("{}").put("/admin/v1/" + resource + "/" + someId).then().statusCode(401);
+            given().delete("/admin/v1/" + resource + "/" + someId).then().statusCode(401);
+        }
+        for (String action : List.of("approve", "rotate-secret")) {
+            given().contentType("application/json").body("{}").post("/admin/v1/subscriptions/" + someId + "/" + action).then().statusCode(401);
+        }
+        given().contentType("application/json").body("{}").put("/admin/v1/subscriptions/" + someId + "/keys").then().statusCode(401);
+        given().post("/admin/v1/keys/rotate").then().statusCode(401);
+    }
+
+    /**
+     * No spelling of an admin path gets past the token check: one that the server normalises to an
+     * admin path needs the token (401); one it refuses as a path at all is 400 or 404 without reaching
+     * any resource, and then it must not be an admin answer either.
+     */
     @Test
     void noSpellingOfTheAdminPathGetsPastTheTokenCheck() throws Exception {
         for (String path : List.of("//admin/v1/apis", "/%61dmin/v1/apis", "/./admin/v1/apis", "/auth/jwks/../../admin/v1/apis",
@@ -126,6 +151,11 @@ class AdminApiTest {
             int status = connection.getResponseCode();
             org.junit.jupiter.api.Assertions.assertTrue(status == 401 || status == 404 || status == 400,
                     path + " answered " + status + " without a token");
+            if (status != 401) {
+                String type = connection.getContentType();
+                org.junit.jupiter.api.Assertions.assertTrue(type == null || !type.contains("json") || status == 400,
+                        path + " answered " + status + " " + type + ": an admin resource answered without a token");
+            }
         }
     }
 
@@ -197,7 +227,19 @@ class AdminApiTest {
         admin().body(changed).put("/admin/v1/apis/" + id).then().statusCode(200)
                 .body("scopes.id", org.hamcrest.Matchers.contains("read", "write", "admin")).body("tokenLifetimeSeconds", equalTo(600));
         // validation, each naming its field
-        problem(admin().body(apiBody(Fixtures.uniqueId("x"), "/auth/x")).post("/admin/v1/apis"), 400, "requestPath");
+        // no requestPath may shadow Portcullis's own paths (docs/contract.md#gateway), all five of them, nor lie beneath one
+        for (String reserved : List.of("/auth", "/admin", "/portal", "/q", "/.well-known")) {
+            problem(admin().body(apiBody(Fixtures.uniqueId("x"), reserved)).post("/admin/v1/apis"), 400, "requestPath");
+            problem(admin().body(apiBody(Fixtures.uniqueId("x"), reserved + "/x")).post("/admin/v1/apis"), 400, "requestPath");
+        }
+        // ids: API and auth method [a-z0-9_-]{1,64}, application [a-z0-9_-]{4,50}
+        for (String bad : List.of("Upper", "has space", "dot.ted", "x".repeat(65), "")) {
+            problem(admin().body(apiBody(bad, "/" + Fixtures.uniqueId("p"))).post("/admin/v1/apis"), 400, "id");
+            problem(admin().body(Map.of("id", bad, "name", "P")).post("/admin/v1/plans"), 400, "id");
+        }
+        problem(admin().body(Map.of("id", "abc", "clientType", "confidential")).post("/admin/v1/applications"), 400, "id");
+        problem(admin().body(Map.of("id", "a".repeat(51), "clientType", "confidential")).post("/admin/v1/applications"), 400, "id");
+        admin().body(Map.of("id", "x".repeat(64) .substring(0, 63) + "_", "name", "P")).post("/admin/v1/plans").then().statusCode(201);
         problem(admin().body(apiBody(Fixtures.uniqueId("x"), "/" + id + "/sub")).post("/admin/v1/apis"), 409, "requestPath");
         var badScope = new java.util.HashMap<>(apiBody(Fixtures.uniqueId("x"), "/" + Fixtures.uniqueId("p")));
         badScope.put("scopes", List.of(Map.of("id", "has space")));

@@ -1,0 +1,83 @@
+package io.portcullis.gateway;
+
+import io.portcullis.registry.AccessTokenType;
+import io.portcullis.registry.ApiView;
+import io.portcullis.token.VerifiedToken;
+import io.vertx.core.MultiMap;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which headers cross the gateway, each way, without HTTP. */
+class UpstreamHeadersTest {
+    static ApiView api(boolean hideCredentials) {
+        return new ApiView("pets", "Pets", null, "/pets", "http://pets:8080", 3600, true, hideCredentials, false, 60, false,
+                AccessTokenType.AT_JWT, Set.of("default"), Map.of("read", "Read"), List.of());
+    }
+
+    static final VerifiedToken TOKEN = new VerifiedToken("iss", "pets", "client-1", "sub-1", "app", "basic", "default",
+            Set.of("write", "read"), 1, 2, "jti", "client-1", null, AccessTokenType.AT_JWT);
+
+    @Test
+    void theGatewaysOwnHeadersReplaceTheCallers() {
+        MultiMap in = MultiMap.caseInsensitiveMultiMap()
+                .add("X-Consumer-Custom-ID", "forged").add("X_Consumer_Username", "evil").add("X-Consumer-Groups", "admins")
+                .add("X-Authenticated-Userid", "root").add("X-Forwarded-For", "6.6.6.6").add("Forwarded", "for=6.6.6.6")
+                .add("X-HTTP-Method-Override", "DELETE").add("Host", "evil").add("Authorization", "Bearer t").add("X-Kept", "yes");
+        MultiMap out = UpstreamHeaders.toUpstream(in, api(false), TOKEN, "10.1.2.3", "https", "api.example.com");
+        assertEquals("sub-1", out.get("X-Consumer-Custom-ID"));
+        assertEquals("app$pets", out.get("X-Consumer-Username"));
+        assertEquals("read write", out.get("X-Authenticated-Scope"), "sorted");
+        assertEquals("client-1", out.get("X-Authenticated-Client-Id"));
+        assertEquals("10.1.2.3", out.get("X-Forwarded-For"));
+        assertEquals("https", out.get("X-Forwarded-Proto"));
+        assertEquals("api.example.com", out.get("X-Forwarded-Host"));
+        assertEquals("1.1 portcullis", out.get("Via"));
+        assertEquals("Bearer t", out.get("Authorization"));
+        assertEquals("yes", out.get("X-Kept"));
+        for (String gone : List.of("X_Consumer_Username", "X-Consumer-Groups", "X-Authenticated-Userid", "Forwarded",
+                "X-HTTP-Method-Override", "Host")) {
+            assertNull(out.get(gone), gone);
+        }
+        assertEquals(1, out.getAll("X-Forwarded-For").size());
+    }
+
+    @Test
+    void hiddenCredentialsAndHopByHopHeadersStop() {
+        MultiMap in = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer t").add("Connection", "close, X-Secret")
+                .add("X-Secret", "hop").add("Keep-Alive", "timeout=5").add("TE", "trailers");
+        MultiMap out = UpstreamHeaders.toUpstream(in, api(true), TOKEN, "10.1.2.3", "https", "api.example.com");
+        assertNull(out.get("Authorization"));
+        assertNull(out.get("X-Secret"));
+        assertNull(out.get("Keep-Alive"));
+        assertNull(out.get("TE"));
+        assertNull(out.get("Connection"));
+    }
+
+    @Test
+    void theCallerGetsAllButHopByHopHeadersAndTheUpstreamsRequestId() {
+        MultiMap upstream = MultiMap.caseInsensitiveMultiMap().add("Connection", "X-Hop").add("X-Hop", "1")
+                .add("Transfer-Encoding", "chunked").add("X-Request-Id", "upstream-id").add("Content-Type", "text/plain");
+        MultiMap out = MultiMap.caseInsensitiveMultiMap().add("X-Request-Id", "gateway-id");
+        UpstreamHeaders.toCaller(upstream, out);
+        assertEquals(List.of("gateway-id"), out.getAll("X-Request-Id"));
+        assertEquals("text/plain", out.get("Content-Type"));
+        assertFalse(out.contains("X-Hop"));
+        assertFalse(out.contains("Transfer-Encoding"));
+    }
+
+    @Test
+    void loopsAreCountedByVia() {
+        MultiMap in = MultiMap.caseInsensitiveMultiMap().add("Via", "1.1 portcullis, 1.0 other").add("Via", "1.1 portcullis");
+        assertEquals(2, UpstreamHeaders.hops(in));
+        assertTrue(UpstreamHeaders.identityPrefixed("x-forwarded-user"));
+        assertFalse(UpstreamHeaders.identityPrefixed("x-kept"));
+    }
+}
