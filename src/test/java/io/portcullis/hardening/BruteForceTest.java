@@ -69,7 +69,7 @@ class BruteForceTest {
         java.util.concurrent.ExecutorService flood = java.util.concurrent.Executors.newFixedThreadPool(24);
         try {
             java.util.List<java.util.concurrent.Future<Integer>> guesses = new java.util.ArrayList<>();
-            for (int i = 0; i < 96; i++) {
+            for (int i = 0; i < 48; i++) {
                 int n = i;
                 guesses.add(flood.submit(() -> io.restassured.RestAssured.given().contentType("application/x-www-form-urlencoded")
                         .formParam("grant_type", "client_credentials").formParam("client_id", io.portcullis.support.AdminClient.CLIENT_ID)
