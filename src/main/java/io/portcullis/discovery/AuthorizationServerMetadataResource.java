@@ -6,7 +6,6 @@ import io.portcullis.registry.ApiView;
 import io.portcullis.registry.AuthMethodView;
 import io.portcullis.registry.Registry;
 import io.portcullis.token.AccessTokenIssuer;
-import io.portcullis.token.ClientAssertions;
 import io.portcullis.token.ClientAuthenticationMethod;
 import io.portcullis.token.ClientCredentialsGrant;
 import io.portcullis.token.OAuthError;
@@ -63,7 +62,7 @@ public class AuthorizationServerMetadataResource {
         body.put("grant_types_supported", api.clientCredentialsEnabled() ? List.of(ClientCredentialsGrant.GRANT_TYPE) : List.of());
         List<String> authMethods = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.value,
                 ClientAuthenticationMethod.CLIENT_SECRET_POST.value, ClientAuthenticationMethod.PRIVATE_KEY_JWT.value);
-        List<String> assertionAlgorithms = ClientAssertions.SIGNING_ALGORITHMS.stream().sorted().toList();
+        List<String> assertionAlgorithms = io.portcullis.keys.JwsAlgorithm.NAMES.stream().sorted().toList();
         body.put("token_endpoint_auth_methods_supported", authMethods);
         body.put("token_endpoint_auth_signing_alg_values_supported", assertionAlgorithms);
         body.put("introspection_endpoint", iss + "/introspect");
@@ -72,7 +71,7 @@ public class AuthorizationServerMetadataResource {
         body.put("revocation_endpoint", iss + "/revoke");
         body.put("revocation_endpoint_auth_methods_supported", authMethods);
         body.put("revocation_endpoint_auth_signing_alg_values_supported", assertionAlgorithms);
-        body.put("dpop_signing_alg_values_supported", io.portcullis.token.DPoPProofs.ALGORITHMS);
+        body.put("dpop_signing_alg_values_supported", io.portcullis.keys.JwsAlgorithm.NAMES);
         // the algorithm access tokens (RFC 9068) are signed with now
         body.put("access_token_signing_alg_values_supported", List.of(keys.current().alg()));
         return Response.ok(body).header("Cache-Control", "public, max-age=60").build();

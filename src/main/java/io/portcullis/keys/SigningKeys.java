@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.Set;
 
 /**
  * The server's signing keys (docs/contract.md (access tokens; discovery and keys)). Keys live in the database so that every
@@ -46,8 +45,6 @@ public class SigningKeys {
      * The asymmetric JWS algorithms Portcullis signs, verifies and accepts from clients (assertions,
      * DPoP proofs); never "none", never HMAC. In the order DPoP challenges name them.
      */
-    public static final List<String> JWS_ALGORITHMS = List.of("ES256", "PS256", "RS256", "EdDSA");
-    public static final Set<String> ALGORITHMS = Set.copyOf(JWS_ALGORITHMS);
     private static final String GENERATED_SECRET_PROPERTY = "io.portcullis.generated-encryption-secret";
 
     /** The key tokens are signed with now. */
@@ -76,8 +73,8 @@ public class SigningKeys {
 
     void onStart(@Observes StartupEvent event) {
         String alg = config.keys().algorithm();
-        if (!ALGORITHMS.contains(alg)) {
-            throw new IllegalStateException("portcullis.keys.algorithm must be one of " + ALGORITHMS + ", not " + alg);
+        if (!JwsAlgorithm.NAMES.contains(alg)) {
+            throw new IllegalStateException("portcullis.keys.algorithm must be one of " + JwsAlgorithm.NAMES + ", not " + alg);
         }
         encryption = new KeyEncryption(encryptionSecret());
         active = QuarkusTransaction.requiringNew().call(() -> ensureKeys(alg));

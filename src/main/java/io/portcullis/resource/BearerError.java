@@ -71,7 +71,7 @@ public class BearerError extends RuntimeException {
     public String challenge(String resourceMetadata) {
         StringBuilder header = new StringBuilder(scheme).append(" realm=\"").append(realm).append('"');
         if (scheme.equals("DPoP")) {
-            header.append(", algs=\"").append(String.join(" ", io.portcullis.token.DPoPProofs.ALGORITHMS)).append('"');
+            header.append(", algs=\"").append(String.join(" ", io.portcullis.keys.JwsAlgorithm.NAMES)).append('"');
         }
         if (status != 401 || !error.equals("invalid_request")) {
             header.append(", error=\"").append(error).append('"')

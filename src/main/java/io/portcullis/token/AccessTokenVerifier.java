@@ -33,7 +33,7 @@ public class AccessTokenVerifier {
     static final int MAX_TOKEN_LENGTH = 8192;
     /** The most the verified-token cache holds (keys and values, roughly). */
     public static final long VERIFIED_CACHE_BYTES = 64L * 1024 * 1024;
-    private static final String[] ALGORITHMS = SigningKeys.JWS_ALGORITHMS.toArray(String[]::new);
+    private static final String[] ALGORITHMS = io.portcullis.keys.JwsAlgorithm.names();
 
     private final SigningKeys keys;
     private final Revocations revocations;

@@ -13,7 +13,6 @@ import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * private_key_jwt: JWT client assertions (RFC 7523 section 3, RFC 7521 section 4.2), signed with a
@@ -25,8 +24,7 @@ public class ClientAssertions {
     static final int MAX_ASSERTION_LENGTH = 16384;
     /** "exp is near": an assertion may not claim to be valid for longer than this. */
     static final int MAX_LIFETIME_MINUTES = 5;
-    private static final String[] ALGORITHMS = io.portcullis.keys.SigningKeys.JWS_ALGORITHMS.toArray(String[]::new);
-    public static final Set<String> SIGNING_ALGORITHMS = io.portcullis.keys.SigningKeys.ALGORITHMS;
+    private static final String[] ALGORITHMS = io.portcullis.keys.JwsAlgorithm.names();
 
     private static final JwtConsumer UNVERIFIED = new JwtConsumerBuilder()
             .setSkipAllValidators().setDisableRequireSignature().setSkipSignatureVerification().build();

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class DPoPProofs {
     /** Asymmetric algorithms only (section 4.3 item 5). */
-    public static final List<String> ALGORITHMS = io.portcullis.keys.SigningKeys.JWS_ALGORITHMS;
+    private static final List<String> ALGORITHMS = io.portcullis.keys.JwsAlgorithm.NAMES;
     /** How old (or how far ahead, for clock skew) a proof's iat may be. */
     public static final long MAX_AGE_SECONDS = 60;
     static final long MAX_SKEW_SECONDS = 5;

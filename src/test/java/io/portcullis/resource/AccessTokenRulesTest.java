@@ -150,7 +150,7 @@ class AccessTokenRulesTest {
     void theChallengeNamesResourceMetadataOnlyOnA401() {
         assertEquals("Bearer realm=\"pets\", error=\"invalid_token\", error_description=\"x\", resource_metadata=\"https://m\"",
                 BearerError.invalidToken("pets", "x").challenge("https://m"));
-        assertEquals("DPoP realm=\"pets\", algs=\"" + String.join(" ", io.portcullis.token.DPoPProofs.ALGORITHMS) + "\"",
+        assertEquals("DPoP realm=\"pets\", algs=\"" + String.join(" ", io.portcullis.keys.JwsAlgorithm.NAMES) + "\"",
                 BearerError.missing("pets").asDPoP().challenge());
     }
 
