@@ -1,7 +1,6 @@
 package io.portcullis.hardening;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +8,6 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -20,15 +18,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * on the close itself, bounded, rather than on a clock).
  */
 @QuarkusTest
-@TestProfile(HttpLimitsTest.ShortIdleTimeout.class)
+@TestProfile(SmallLimits.class)
 class HttpLimitsTest {
-    public static class ShortIdleTimeout implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.idle-timeout", "1S");
-        }
-    }
-
     @Test
     void aSilentHalfRequestIsDisconnected() throws Exception {
         try (Socket socket = new Socket("localhost", 8081)) {

@@ -29,16 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cache, and the audit record of a refusal keeps at most 1,000 characters of what the request sent.
  */
 @QuarkusTest
-@io.quarkus.test.junit.TestProfile(RefusalFloodTest.SmallCache.class)
+@io.quarkus.test.junit.TestProfile(SmallLimits.class)
 class RefusalFloodTest {
-    /** A client cache smaller than the flood: made-up ids must not take its places. */
-    public static class SmallCache implements io.quarkus.test.junit.QuarkusTestProfile {
-        @Override
-        public java.util.Map<String, String> getConfigOverrides() {
-            return java.util.Map.of("portcullis.registry.cache-max-entries", "50");
-        }
-    }
-
     @Inject
     Fixtures fixtures;
 
