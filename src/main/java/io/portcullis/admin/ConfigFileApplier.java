@@ -45,7 +45,15 @@ public class ConfigFileApplier {
     }
 
     void onStart(@Observes @Priority(30) StartupEvent event) {
-        config.configFile().ifPresent(this::apply);
+        try {
+            config.configFile().ifPresent(this::apply);
+        } catch (ConfigFile.ConfigFileException e) {
+            // The start fails on this, and the console log is asynchronous: a process that ends now may
+            // never write it. The operator must see which place of the file stopped the start.
+            System.err.println("Portcullis did not start: the registry file cannot be applied: " + e.getMessage());
+            System.err.flush();
+            throw e;
+        }
     }
 
     public void apply(Path file) {
