@@ -17,15 +17,10 @@ import org.jose4j.lang.JoseException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +40,6 @@ public class SigningKeys {
      * The asymmetric JWS algorithms Portcullis signs, verifies and accepts from clients (assertions,
      * DPoP proofs); never "none", never HMAC. In the order DPoP challenges name them.
      */
-    private static final String GENERATED_SECRET_PROPERTY = "io.portcullis.generated-encryption-secret";
 
     /** The key tokens are signed with now. */
     public record ActiveKey(String kid, String alg, SignatureAlgorithm algorithm, PrivateKey privateKey) {
@@ -76,7 +70,7 @@ public class SigningKeys {
         if (!JwsAlgorithm.NAMES.contains(alg)) {
             throw new IllegalStateException("portcullis.keys.algorithm must be one of " + JwsAlgorithm.NAMES + ", not " + alg);
         }
-        encryption = new KeyEncryption(encryptionSecret());
+        encryption = new KeyEncryption(KeyEncryptionSecret.resolve(config.keys().encryptionSecret()));
         active = QuarkusTransaction.requiringNew().call(() -> ensureKeys(alg));
         LOG.infof("Signing with key %s (%s)", active.kid(), active.alg());
         refreshPublished();
@@ -289,7 +283,7 @@ public class SigningKeys {
     private ActiveKey load(SigningKey key) {
         byte[] pkcs8 = encryption.decrypt(key.privateKeyEncrypted, key.kid);
         try {
-            PrivateKey privateKey = KeyFactory.getInstance(family(key.alg)).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            PrivateKey privateKey = KeyFactory.getInstance(KeyPairs.family(key.alg)).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
             return new ActiveKey(key.kid, key.alg, SignatureAlgorithm.fromAlgorithm(key.alg), privateKey);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("signing key " + key.kid + " is not a valid " + key.alg + " key", e);
@@ -298,23 +292,9 @@ public class SigningKeys {
         }
     }
 
+    /** A new key pair for the algorithm; see {@link KeyPairs}. */
     public static KeyPair generate(String alg) throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance(family(alg));
-        switch (alg) {
-            case "RS256", "PS256" -> generator.initialize(2048, new SecureRandom());
-            case "ES256" -> generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-            default -> { /* Ed25519 has no parameters */ }
-        }
-        return generator.generateKeyPair();
-    }
-
-    private static String family(String alg) {
-        return switch (alg) {
-            case "RS256", "PS256" -> "RSA";
-            case "ES256" -> "EC";
-            case "EdDSA" -> "Ed25519";
-            default -> throw new IllegalArgumentException("unsupported algorithm " + alg);
-        };
+        return KeyPairs.generate(alg);
     }
 
     /** Public key of a published JWK, for verifiers inside this process. */
@@ -326,25 +306,4 @@ public class SigningKeys {
         }
     }
 
-    private String encryptionSecret() {
-        var configured = config.keys().encryptionSecret().filter(s -> !s.isBlank());
-        if (configured.isPresent()) {
-            return configured.get();
-        }
-        if (LaunchMode.current() == LaunchMode.NORMAL) {
-            throw new IllegalStateException("portcullis.keys.encryption-secret (PORTCULLIS_KEYS_ENCRYPTION_SECRET) is required: "
-                    + "it encrypts the signing key at rest, and every replica needs the same one");
-        }
-        // kept JVM-wide so that a live reload in dev mode can still read the key it made before
-        String generated = System.getProperty(GENERATED_SECRET_PROPERTY);
-        if (generated == null) {
-            byte[] bytes = new byte[32];
-            new SecureRandom().nextBytes(bytes);
-            generated = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            System.setProperty(GENERATED_SECRET_PROPERTY, generated);
-            LOG.warn("No portcullis.keys.encryption-secret is set: generated an ephemeral one for " + LaunchMode.current()
-                    + " mode. Production requires PORTCULLIS_KEYS_ENCRYPTION_SECRET.");
-        }
-        return generated;
-    }
 }
