@@ -19,6 +19,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -65,45 +66,36 @@ public class EchoResource {
         this.verification = info;
     }
 
+    // One method per verb, for the resource and every path beneath it. The method comes from the
+    // request: JAX-RS answers HEAD with the GET method, and a DPoP proof names the real one.
     @GET
-    public Map<String, Object> get(HttpHeaders headers, UriInfo uri, jakarta.ws.rs.core.Request request) {
-        // GET or HEAD: JAX-RS answers HEAD with the GET method, and a DPoP proof names the real one
-        return echo(request.getMethod(), headers, uri);
-    }
-
-    @GET
-    @Path("{rest: .+}")
-    public Map<String, Object> getSub(HttpHeaders headers, UriInfo uri, jakarta.ws.rs.core.Request request) {
+    @Path("{rest: .*}")
+    public Map<String, Object> get(HttpHeaders headers, UriInfo uri, Request request) {
         return echo(request.getMethod(), headers, uri);
     }
 
     @POST
-    public Map<String, Object> post(HttpHeaders headers, UriInfo uri) {
-        return echo("POST", headers, uri);
-    }
-
-    @POST
-    @Path("{rest: .+}")
-    public Map<String, Object> postSub(HttpHeaders headers, UriInfo uri) {
-        return echo("POST", headers, uri);
+    @Path("{rest: .*}")
+    public Map<String, Object> post(HttpHeaders headers, UriInfo uri, Request request) {
+        return echo(request.getMethod(), headers, uri);
     }
 
     @PUT
     @Path("{rest: .*}")
-    public Map<String, Object> put(HttpHeaders headers, UriInfo uri) {
-        return echo("PUT", headers, uri);
+    public Map<String, Object> put(HttpHeaders headers, UriInfo uri, Request request) {
+        return echo(request.getMethod(), headers, uri);
     }
 
     @PATCH
     @Path("{rest: .*}")
-    public Map<String, Object> patch(HttpHeaders headers, UriInfo uri) {
-        return echo("PATCH", headers, uri);
+    public Map<String, Object> patch(HttpHeaders headers, UriInfo uri, Request request) {
+        return echo(request.getMethod(), headers, uri);
     }
 
     @DELETE
     @Path("{rest: .*}")
-    public Map<String, Object> delete(HttpHeaders headers, UriInfo uri) {
-        return echo("DELETE", headers, uri);
+    public Map<String, Object> delete(HttpHeaders headers, UriInfo uri, Request request) {
+        return echo(request.getMethod(), headers, uri);
     }
 
     private Map<String, Object> echo(String method, HttpHeaders headers, UriInfo uri) {
