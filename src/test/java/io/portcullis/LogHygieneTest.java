@@ -1,6 +1,6 @@
 package io.portcullis;
 
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +31,7 @@ class LogHygieneTest {
     @Test
     void noSecretOrTokenIsLogged() throws Exception {
         String api = fixtures.api("read");
-        Credentials client = fixtures.subscribe(api);
+        IssuedCredentials client = fixtures.subscribe(api);
         String secret = client.clientSecret();
         String token = TokenClient.token(api, client.clientId(), secret, "read");
 

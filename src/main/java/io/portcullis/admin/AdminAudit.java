@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * The audit record of an admin change: who, what, the document before and after, and the outcome.
- * The documents are read back through {@link AdminQueries}, which never holds a secret.
+ * The documents are read back through the services' finders, which never hold a secret.
  */
 @ApplicationScoped
 public class AdminAudit {
@@ -35,11 +35,12 @@ public class AdminAudit {
         String beforeDoc = before == null ? null : json(readQuietly(before));
         try {
             T result = change.get();
-            audit.record(AuditEvent.admin(admin.clientId, action, target, true, beforeDoc, after == null ? null : json(after.get()),
-                    address(), RequestLog.of(request)));
+            audit.record(AuditEvent.admin(action, target, true).actor(admin.clientId).before(beforeDoc)
+                    .after(after == null ? null : json(after.get())).remoteAddress(address()).requestId(RequestLog.of(request)).build());
             return result;
         } catch (RuntimeException e) {
-            audit.record(AuditEvent.admin(admin.clientId, action, target, false, beforeDoc, null, address(), RequestLog.of(request)));
+            audit.record(AuditEvent.admin(action, target, false).actor(admin.clientId).before(beforeDoc)
+                    .remoteAddress(address()).requestId(RequestLog.of(request)).build());
             throw e;
         }
     }

@@ -6,7 +6,7 @@ import io.portcullis.resource.BearerError;
 import io.portcullis.resource.BearerErrorMapper;
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.Registry;
-import io.portcullis.registry.RegistryService;
+import io.portcullis.registry.RegistryRules;
 import io.portcullis.token.VerifiedToken;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.RequestScoped;
@@ -44,7 +44,7 @@ public class AdminAuthorization {
     @ServerRequestFilter
     @AdminOnly
     public Response authorize(HttpServerRequest request) {
-        String realm = RegistryService.BUILTIN_ADMIN_API;
+        String realm = RegistryRules.BUILTIN_ADMIN_API;
         ApiView api = registry.api(realm).orElse(null);
         try {
             if (api == null) {

@@ -1,7 +1,8 @@
 package io.portcullis.admin;
 
-import io.portcullis.admin.AdminModels.AuditDoc;
-import io.portcullis.admin.AdminModels.Page;
+import io.portcullis.ops.AuditLog;
+import io.portcullis.ops.AuditRecord;
+import io.portcullis.registry.Page;
 import io.portcullis.registry.RegistryException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -23,18 +24,19 @@ import java.time.format.DateTimeParseException;
 @SecurityRequirement(name = "admin")
 @AdminOnly
 public class AuditResource {
-    private final AdminQueries queries;
+    private final AuditLog audit;
 
-    public AuditResource(AdminQueries queries) {
-        this.queries = queries;
+    public AuditResource(AuditLog audit) {
+        this.audit = audit;
     }
 
     @GET
     @Operation(summary = "Read the audit trail, filtered by kind (token, admin), actor, apiId, outcome and time (ISO-8601)")
-    public Page<AuditDoc> list(@QueryParam("kind") String kind, @QueryParam("actor") String actor, @QueryParam("apiId") String apiId,
+    public Page<AuditRecord> list(@QueryParam("kind") String kind, @QueryParam("actor") String actor, @QueryParam("apiId") String apiId,
                                @QueryParam("outcome") String outcome, @QueryParam("from") String from, @QueryParam("to") String to,
                                @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-        return queries.audit(kind, actor, apiId, outcome, instant("from", from), instant("to", to), page, size);
+        Page.check(page, size);
+        return audit.search(new AuditLog.Filter(kind, actor, apiId, outcome, instant("from", from), instant("to", to)), page, size);
     }
 
     private static Instant instant(String field, String value) {

@@ -11,7 +11,11 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.smallrye.common.expression.Expression;
-import io.portcullis.registry.ClientType;
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.ApplicationDefinition;
+import io.portcullis.registry.AuthMethodDefinition;
+import io.portcullis.registry.PlanDefinition;
+import io.portcullis.registry.SubscriptionDefinition;
 import io.portcullis.registry.ScopeMode;
 
 import java.io.IOException;
@@ -35,11 +39,8 @@ public final class ConfigFile {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record Model(List<AdminModels.AuthMethodDoc> authMethods, List<AdminModels.PlanDoc> plans, List<AdminModels.ApiDoc> apis,
-                        List<ApplicationEntry> applications, List<SubscriptionEntry> subscriptions) {
-    }
-
-    public record ApplicationEntry(String id, String name, String description, ClientType clientType) {
+    public record Model(List<AuthMethodDefinition> authMethods, List<PlanDefinition> plans, List<ApiDefinition> apis,
+                        List<ApplicationDefinition> applications, List<SubscriptionEntry> subscriptions) {
     }
 
     /**
@@ -48,6 +49,10 @@ public final class ConfigFile {
      */
     public record SubscriptionEntry(String application, String api, String plan, Boolean trusted, ScopeMode allowedScopesMode,
                                     List<String> allowedScopes, String clientId, String clientSecretHash, String clientSecretEnv) {
+        SubscriptionDefinition definition() {
+            return new SubscriptionDefinition(application, api, plan, trusted, allowedScopesMode, allowedScopes);
+        }
+
         @Override
         public String toString() {
             return "SubscriptionEntry[" + application + " -> " + api + "]";

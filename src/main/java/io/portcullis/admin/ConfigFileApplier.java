@@ -1,15 +1,16 @@
 package io.portcullis.admin;
 
 import io.portcullis.config.PortcullisConfig;
-import io.portcullis.registry.Api;
-import io.portcullis.registry.Application;
-import io.portcullis.registry.AuthMethod;
+import io.portcullis.ops.AdvisoryLocks;
+import io.portcullis.registry.ApiService;
+import io.portcullis.registry.ApplicationService;
+import io.portcullis.registry.AuthMethodService;
 import io.portcullis.registry.ClientSecrets;
-import io.portcullis.registry.Plan;
+import io.portcullis.registry.CredentialService;
+import io.portcullis.registry.PlanService;
 import io.portcullis.registry.RegistryException;
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.ScopeMode;
 import io.portcullis.registry.Subscription;
+import io.portcullis.registry.SubscriptionService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -35,13 +36,23 @@ public class ConfigFileApplier {
     private static final Logger LOG = Logger.getLogger(ConfigFileApplier.class);
 
     private final PortcullisConfig config;
-    private final RegistryService registry;
-    private final Function<String, String> environment;
+    private final AuthMethodService authMethods;
+    private final PlanService plans;
+    private final ApiService apis;
+    private final ApplicationService applications;
+    private final SubscriptionService subscriptions;
+    private final CredentialService credentials;
+    private final Function<String, String> environment = System::getenv;
 
-    public ConfigFileApplier(PortcullisConfig config, RegistryService registry) {
+    public ConfigFileApplier(PortcullisConfig config, AuthMethodService authMethods, PlanService plans, ApiService apis,
+                             ApplicationService applications, SubscriptionService subscriptions, CredentialService credentials) {
         this.config = config;
-        this.registry = registry;
-        this.environment = System::getenv;
+        this.authMethods = authMethods;
+        this.plans = plans;
+        this.apis = apis;
+        this.applications = applications;
+        this.subscriptions = subscriptions;
+        this.credentials = credentials;
     }
 
     void onStart(@Observes @Priority(30) StartupEvent event) {
@@ -65,84 +76,28 @@ public class ConfigFileApplier {
         org.eclipse.microprofile.config.Config settings = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         ConfigFile.Model model = ConfigFile.read(file, name -> settings.getOptionalValue(name, String.class));
         QuarkusTransaction.requiringNew().run(() -> {
-            Api.getEntityManager().createNativeQuery(io.portcullis.ops.AdvisoryLocks.CONFIG_FILE.sql()).getSingleResult();
+            AdvisoryLocks.CONFIG_FILE.acquire();
             applyModel(model, file);
         });
         LOG.infof("Applied %s", file);
     }
 
     private void applyModel(ConfigFile.Model model, String file) {
-        each(file, "authMethods", model.authMethods(), m -> {
-            AuthMethod current = AuthMethod.findById(m.id());
-            boolean enabled = m.enabled() == null || m.enabled();
-            if (current == null) {
-                registry.createAuthMethod(m.id(), m.friendlyName(), enabled);
-                current = AuthMethod.findById(m.id());
-            }
-            if (!Objects.equals(current.friendlyName, m.friendlyName() == null ? m.id() : m.friendlyName())
-                    || !Objects.equals(current.description, m.description()) || current.enabled != enabled) {
-                registry.updateAuthMethod(m.id(), m.friendlyName(), m.description(), enabled);
-            }
-        });
-        each(file, "plans", model.plans(), p -> {
-            Plan current = Plan.findById(p.id());
-            boolean approval = Boolean.TRUE.equals(p.needsApproval());
-            if (current == null) {
-                registry.createPlan(p.id(), p.name(), approval, p.rateLimitPerMinute());
-                current = Plan.findById(p.id());
-            }
-            if (!Objects.equals(current.name, p.name() == null ? p.id() : p.name()) || !Objects.equals(current.description, p.description())
-                    || current.needsApproval != approval || !Objects.equals(current.rateLimitPerMinute, p.rateLimitPerMinute())) {
-                registry.updatePlan(p.id(), p.name(), p.description(), approval, p.rateLimitPerMinute());
-            }
-        });
-        each(file, "apis", model.apis(), a -> {
-            if (Api.findById(a.id()) == null) {
-                registry.createApi(a.spec());
-            } else {
-                // updateApi leaves equal values and collections untouched
-                registry.updateApi(a.id(), a.spec());
-            }
-        });
-        each(file, "applications", model.applications(), a -> {
-            Application current = Application.findById(a.id());
-            if (current == null) {
-                registry.createApplication(a.id(), a.name(), a.clientType());
-                current = Application.findById(a.id());
-            }
-            if (!Objects.equals(current.name, a.name() == null ? a.id() : a.name()) || !Objects.equals(current.description, a.description())
-                    || (a.clientType() != null && current.clientType != a.clientType())) {
-                registry.updateApplication(a.id(), a.name(), a.description(), a.clientType());
-            }
-        });
-        each(file, "subscriptions", model.subscriptions(), s -> applySubscription(s));
+        each(file, "authMethods", model.authMethods(), authMethods::apply);
+        each(file, "plans", model.plans(), plans::apply);
+        each(file, "apis", model.apis(), apis::apply);
+        each(file, "applications", model.applications(), applications::apply);
+        each(file, "subscriptions", model.subscriptions(), this::applySubscription);
     }
 
+    /** The subscription as the file says, approved; then its credentials, when the file gives them. */
     private void applySubscription(ConfigFile.SubscriptionEntry s) {
         Subscription existing = Subscription.find("application.id = ?1 and api.id = ?2", s.application(), s.api()).firstResult();
         String hash = secretHash(s, existing);
-        Subscription current = existing;
-        ScopeMode mode = s.allowedScopesMode() == null ? ScopeMode.ALL : s.allowedScopesMode();
-        List<String> scopes = s.allowedScopes() == null ? List.of() : s.allowedScopes();
-        UUID id;
-        if (current == null) {
-            id = registry.subscribe(new RegistryService.SubscriptionSpec(s.application(), s.api(), s.plan(),
-                    Boolean.TRUE.equals(s.trusted()), mode, scopes)).subscriptionId();
-            current = Subscription.findById(id);
-        } else {
-            id = current.id;
-            boolean sameScopes = current.allowedScopes.stream().map(r -> r.scopeId).collect(java.util.stream.Collectors.toSet())
-                    .equals(new java.util.HashSet<>(scopes));
-            if (!current.plan.id.equals(s.plan()) || current.trusted != Boolean.TRUE.equals(s.trusted())
-                    || current.allowedScopesMode != mode || !sameScopes) {
-                registry.updateSubscription(id, s.plan(), Boolean.TRUE.equals(s.trusted()), mode, scopes);
-            }
-        }
-        if (!current.approved) {
-            registry.approve(id);
-        }
+        UUID id = subscriptions.apply(s.definition());
+        Subscription current = Subscription.findById(id);
         if (s.clientId() != null && (!s.clientId().equals(current.clientId) || !Objects.equals(hash, current.clientSecretHash))) {
-            registry.setCredentialHash(id, s.clientId(), hash);
+            credentials.setSecretHash(id, s.clientId(), hash);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.portcullis.admin;
 
-import io.portcullis.admin.AdminModels.KeyDoc;
+import io.portcullis.keys.KeyState;
 import io.portcullis.keys.SigningKeys;
 import io.portcullis.registry.RegistryException;
 import jakarta.ws.rs.GET;
@@ -23,19 +23,17 @@ import java.util.Map;
 @AdminOnly
 public class KeysResource {
     private final SigningKeys keys;
-    private final AdminQueries queries;
     private final AdminAudit audit;
 
-    public KeysResource(SigningKeys keys, AdminQueries queries, AdminAudit audit) {
+    public KeysResource(SigningKeys keys, AdminAudit audit) {
         this.audit = audit;
         this.keys = keys;
-        this.queries = queries;
     }
 
     @GET
     @Operation(summary = "List signing keys: next, active and retired")
-    public List<KeyDoc> list() {
-        return queries.keys();
+    public List<KeyState> list() {
+        return keys.states();
     }
 
     @POST
@@ -43,7 +41,7 @@ public class KeysResource {
     @Operation(summary = "Rotate: the next key (published ahead) starts signing; the active key retires")
     public Map<String, String> rotate() {
         try {
-            return audit.change("rotate signing keys", "keys", queries::keys, () -> Map.of("activeKid", keys.rotate()), queries::keys);
+            return audit.change("rotate signing keys", "keys", keys::states, () -> Map.of("activeKid", keys.rotate()), keys::states);
         } catch (IllegalStateException e) {
             throw RegistryException.conflict(null, e.getMessage());
         }

@@ -1,12 +1,15 @@
 package io.portcullis.admin;
 
-import io.portcullis.admin.AdminModels.ApiDoc;
-import io.portcullis.admin.AdminModels.ApplicationDoc;
-import io.portcullis.admin.AdminModels.AuthMethodDoc;
-import io.portcullis.admin.AdminModels.Page;
-import io.portcullis.admin.AdminModels.PlanDoc;
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.ApiService;
+import io.portcullis.registry.ApplicationDefinition;
+import io.portcullis.registry.ApplicationService;
+import io.portcullis.registry.AuthMethodDefinition;
+import io.portcullis.registry.AuthMethodService;
+import io.portcullis.registry.Page;
+import io.portcullis.registry.PlanDefinition;
+import io.portcullis.registry.PlanService;
 import io.portcullis.registry.RegistryException;
-import io.portcullis.registry.RegistryService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -27,7 +30,7 @@ import java.net.URI;
 
 /**
  * The admin REST API for auth methods, plans, APIs and applications (docs/contract.md#management): thin
- * resources over {@link RegistryService} (the rules) and {@link AdminQueries} (the reads).
+ * resources over each aggregate's service, which takes the whole definition in one transaction.
  */
 public final class RegistryResources {
     private RegistryResources() {
@@ -47,57 +50,53 @@ public final class RegistryResources {
     @SecurityRequirement(name = "admin")
     @AdminOnly
     public static class AuthMethods {
-        private final RegistryService registry;
-        private final AdminQueries queries;
+        private final AuthMethodService service;
         private final AdminAudit audit;
 
-        public AuthMethods(RegistryService registry, AdminQueries queries, AdminAudit audit) {
-            this.registry = registry;
-            this.queries = queries;
+        public AuthMethods(AuthMethodService service, AdminAudit audit) {
+            this.service = service;
             this.audit = audit;
         }
 
         @GET
         @Operation(summary = "List auth methods")
-        public Page<AuthMethodDoc> list(@QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-            return queries.authMethods(page, size);
+        public Page<AuthMethodDefinition> list(@QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+            return service.list(page, size);
         }
 
         @GET
         @Path("{id}")
         @Operation(summary = "Read an auth method")
-        public AuthMethodDoc get(@PathParam("id") String id) {
-            return queries.authMethod(id);
+        public AuthMethodDefinition get(@PathParam("id") String id) {
+            return service.find(id);
         }
 
         @POST
         @Operation(summary = "Create an auth method")
-        public Response create(AuthMethodDoc doc) {
-            body(doc);
-            audit.change("create auth-method", doc.id(), null, () -> {
-                registry.createAuthMethod(doc.id(), doc.friendlyName(), doc.enabled() == null || doc.enabled());
-                return registry.updateAuthMethod(doc.id(), doc.friendlyName(), doc.description(), doc.enabled() == null || doc.enabled());
-            }, () -> queries.authMethod(doc.id()));
-            return Response.created(URI.create("/admin/v1/auth-methods/" + doc.id())).entity(queries.authMethod(doc.id())).build();
+        public Response create(AuthMethodDefinition definition) {
+            body(definition);
+            audit.change("create auth-method", definition.id(), null, () -> service.create(definition), () -> service.find(definition.id()));
+            // read back in a transaction of its own: collections in their stored order
+            return Response.created(URI.create("/admin/v1/auth-methods/" + definition.id())).entity(service.find(definition.id())).build();
         }
 
         @PUT
         @Path("{id}")
         @Operation(summary = "Replace an auth method")
-        public AuthMethodDoc update(@PathParam("id") String id, AuthMethodDoc doc) {
-            body(doc);
-            return audit.change("update auth-method", id, () -> queries.authMethod(id), () -> {
-                registry.updateAuthMethod(id, doc.friendlyName(), doc.description(), doc.enabled() == null || doc.enabled());
-                return queries.authMethod(id);
-            }, () -> queries.authMethod(id));
+        public AuthMethodDefinition update(@PathParam("id") String id, AuthMethodDefinition definition) {
+            body(definition);
+            return audit.change("update auth-method", id, () -> service.find(id), () -> {
+                service.replace(id, definition);
+                return service.find(id);
+            }, () -> service.find(id));
         }
 
         @DELETE
         @Path("{id}")
         @Operation(summary = "Delete an auth method no API accepts")
         public Response delete(@PathParam("id") String id) {
-            audit.change("delete auth-method", id, () -> queries.authMethod(id), () -> {
-                registry.deleteAuthMethod(id);
+            audit.change("delete auth-method", id, () -> service.find(id), () -> {
+                service.delete(id);
                 return null;
             }, null);
             return Response.noContent().build();
@@ -111,57 +110,53 @@ public final class RegistryResources {
     @SecurityRequirement(name = "admin")
     @AdminOnly
     public static class Plans {
-        private final RegistryService registry;
-        private final AdminQueries queries;
+        private final PlanService service;
         private final AdminAudit audit;
 
-        public Plans(RegistryService registry, AdminQueries queries, AdminAudit audit) {
-            this.registry = registry;
-            this.queries = queries;
+        public Plans(PlanService service, AdminAudit audit) {
+            this.service = service;
             this.audit = audit;
         }
 
         @GET
         @Operation(summary = "List plans")
-        public Page<PlanDoc> list(@QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-            return queries.plans(page, size);
+        public Page<PlanDefinition> list(@QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+            return service.list(page, size);
         }
 
         @GET
         @Path("{id}")
         @Operation(summary = "Read a plan")
-        public PlanDoc get(@PathParam("id") String id) {
-            return queries.plan(id);
+        public PlanDefinition get(@PathParam("id") String id) {
+            return service.find(id);
         }
 
         @POST
         @Operation(summary = "Create a plan")
-        public Response create(PlanDoc doc) {
-            body(doc);
-            audit.change("create plan", doc.id(), null, () -> {
-                registry.createPlan(doc.id(), doc.name(), Boolean.TRUE.equals(doc.needsApproval()), doc.rateLimitPerMinute());
-                return registry.updatePlan(doc.id(), doc.name(), doc.description(), Boolean.TRUE.equals(doc.needsApproval()), doc.rateLimitPerMinute());
-            }, () -> queries.plan(doc.id()));
-            return Response.created(URI.create("/admin/v1/plans/" + doc.id())).entity(queries.plan(doc.id())).build();
+        public Response create(PlanDefinition definition) {
+            body(definition);
+            audit.change("create plan", definition.id(), null, () -> service.create(definition), () -> service.find(definition.id()));
+            // read back in a transaction of its own: collections in their stored order
+            return Response.created(URI.create("/admin/v1/plans/" + definition.id())).entity(service.find(definition.id())).build();
         }
 
         @PUT
         @Path("{id}")
         @Operation(summary = "Replace a plan")
-        public PlanDoc update(@PathParam("id") String id, PlanDoc doc) {
-            body(doc);
-            return audit.change("update plan", id, () -> queries.plan(id), () -> {
-                registry.updatePlan(id, doc.name(), doc.description(), Boolean.TRUE.equals(doc.needsApproval()), doc.rateLimitPerMinute());
-                return queries.plan(id);
-            }, () -> queries.plan(id));
+        public PlanDefinition update(@PathParam("id") String id, PlanDefinition definition) {
+            body(definition);
+            return audit.change("update plan", id, () -> service.find(id), () -> {
+                service.replace(id, definition);
+                return service.find(id);
+            }, () -> service.find(id));
         }
 
         @DELETE
         @Path("{id}")
         @Operation(summary = "Delete a plan nothing uses")
         public Response delete(@PathParam("id") String id) {
-            audit.change("delete plan", id, () -> queries.plan(id), () -> {
-                registry.deletePlan(id);
+            audit.change("delete plan", id, () -> service.find(id), () -> {
+                service.delete(id);
                 return null;
             }, null);
             return Response.noContent().build();
@@ -175,54 +170,53 @@ public final class RegistryResources {
     @SecurityRequirement(name = "admin")
     @AdminOnly
     public static class Apis {
-        private final RegistryService registry;
-        private final AdminQueries queries;
+        private final ApiService service;
         private final AdminAudit audit;
 
-        public Apis(RegistryService registry, AdminQueries queries, AdminAudit audit) {
-            this.registry = registry;
-            this.queries = queries;
+        public Apis(ApiService service, AdminAudit audit) {
+            this.service = service;
             this.audit = audit;
         }
 
         @GET
         @Operation(summary = "List APIs")
-        public Page<ApiDoc> list(@QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-            return queries.apis(page, size);
+        public Page<ApiDefinition> list(@QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+            return service.list(page, size);
         }
 
         @GET
         @Path("{id}")
         @Operation(summary = "Read an API, with its scopes and routes")
-        public ApiDoc get(@PathParam("id") String id) {
-            return queries.api(id);
+        public ApiDefinition get(@PathParam("id") String id) {
+            return service.find(id);
         }
 
         @POST
         @Operation(summary = "Create an API")
-        public Response create(ApiDoc doc) {
-            body(doc);
-            audit.change("create api", doc.id(), null, () -> registry.createApi(doc.spec()), () -> queries.api(doc.id()));
-            return Response.created(URI.create("/admin/v1/apis/" + doc.id())).entity(queries.api(doc.id())).build();
+        public Response create(ApiDefinition definition) {
+            body(definition);
+            audit.change("create api", definition.id(), null, () -> service.create(definition), () -> service.find(definition.id()));
+            // read back in a transaction of its own: collections in their stored order
+            return Response.created(URI.create("/admin/v1/apis/" + definition.id())).entity(service.find(definition.id())).build();
         }
 
         @PUT
         @Path("{id}")
         @Operation(summary = "Replace an API's definition (scopes and routes included)")
-        public ApiDoc update(@PathParam("id") String id, ApiDoc doc) {
-            body(doc);
-            return audit.change("update api", id, () -> queries.api(id), () -> {
-                registry.updateApi(id, doc.spec());
-                return queries.api(id);
-            }, () -> queries.api(id));
+        public ApiDefinition update(@PathParam("id") String id, ApiDefinition definition) {
+            body(definition);
+            return audit.change("update api", id, () -> service.find(id), () -> {
+                service.replace(id, definition);
+                return service.find(id);
+            }, () -> service.find(id));
         }
 
         @DELETE
         @Path("{id}")
         @Operation(summary = "Delete an API and its subscriptions")
         public Response delete(@PathParam("id") String id) {
-            audit.change("delete api", id, () -> queries.api(id), () -> {
-                registry.deleteApi(id);
+            audit.change("delete api", id, () -> service.find(id), () -> {
+                service.delete(id);
                 return null;
             }, null);
             return Response.noContent().build();
@@ -236,57 +230,53 @@ public final class RegistryResources {
     @SecurityRequirement(name = "admin")
     @AdminOnly
     public static class Applications {
-        private final RegistryService registry;
-        private final AdminQueries queries;
+        private final ApplicationService service;
         private final AdminAudit audit;
 
-        public Applications(RegistryService registry, AdminQueries queries, AdminAudit audit) {
-            this.registry = registry;
-            this.queries = queries;
+        public Applications(ApplicationService service, AdminAudit audit) {
+            this.service = service;
             this.audit = audit;
         }
 
         @GET
         @Operation(summary = "List applications")
-        public Page<ApplicationDoc> list(@QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-            return queries.applications(page, size);
+        public Page<ApplicationDefinition> list(@QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+            return service.list(page, size);
         }
 
         @GET
         @Path("{id}")
         @Operation(summary = "Read an application")
-        public ApplicationDoc get(@PathParam("id") String id) {
-            return queries.application(id);
+        public ApplicationDefinition get(@PathParam("id") String id) {
+            return service.find(id);
         }
 
         @POST
         @Operation(summary = "Create an application")
-        public Response create(ApplicationDoc doc) {
-            body(doc);
-            audit.change("create application", doc.id(), null, () -> {
-                registry.createApplication(doc.id(), doc.name(), doc.clientType());
-                return registry.updateApplication(doc.id(), doc.name(), doc.description(), doc.clientType());
-            }, () -> queries.application(doc.id()));
-            return Response.created(URI.create("/admin/v1/applications/" + doc.id())).entity(queries.application(doc.id())).build();
+        public Response create(ApplicationDefinition definition) {
+            body(definition);
+            audit.change("create application", definition.id(), null, () -> service.create(definition), () -> service.find(definition.id()));
+            // read back in a transaction of its own: collections in their stored order
+            return Response.created(URI.create("/admin/v1/applications/" + definition.id())).entity(service.find(definition.id())).build();
         }
 
         @PUT
         @Path("{id}")
         @Operation(summary = "Replace an application")
-        public ApplicationDoc update(@PathParam("id") String id, ApplicationDoc doc) {
-            body(doc);
-            return audit.change("update application", id, () -> queries.application(id), () -> {
-                registry.updateApplication(id, doc.name(), doc.description(), doc.clientType());
-                return queries.application(id);
-            }, () -> queries.application(id));
+        public ApplicationDefinition update(@PathParam("id") String id, ApplicationDefinition definition) {
+            body(definition);
+            return audit.change("update application", id, () -> service.find(id), () -> {
+                service.replace(id, definition);
+                return service.find(id);
+            }, () -> service.find(id));
         }
 
         @DELETE
         @Path("{id}")
         @Operation(summary = "Delete an application and its subscriptions (their tokens stop working)")
         public Response delete(@PathParam("id") String id) {
-            audit.change("delete application", id, () -> queries.application(id), () -> {
-                registry.deleteApplication(id);
+            audit.change("delete application", id, () -> service.find(id), () -> {
+                service.delete(id);
                 return null;
             }, null);
             return Response.noContent().build();

@@ -1,13 +1,14 @@
 package io.portcullis.admin;
 
 import io.portcullis.admin.AdminModels.ClientKeys;
-import io.portcullis.admin.AdminModels.Page;
 import io.portcullis.admin.AdminModels.SecretRotation;
-import io.portcullis.admin.AdminModels.SubscriptionChange;
-import io.portcullis.admin.AdminModels.SubscriptionDoc;
 import io.portcullis.config.PortcullisConfig;
+import io.portcullis.registry.CredentialService;
+import io.portcullis.registry.Page;
 import io.portcullis.registry.RegistryException;
-import io.portcullis.registry.RegistryService;
+import io.portcullis.registry.SubscriptionDefinition;
+import io.portcullis.registry.SubscriptionDocument;
+import io.portcullis.registry.SubscriptionService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -39,64 +40,63 @@ import java.util.UUID;
 @SecurityRequirement(name = "admin")
 @AdminOnly
 public class SubscriptionsResource {
-    private final RegistryService registry;
-    private final AdminQueries queries;
+    private final SubscriptionService subscriptions;
+    private final CredentialService credentials;
     private final PortcullisConfig config;
     private final AdminAudit audit;
 
-    public SubscriptionsResource(RegistryService registry, AdminQueries queries, PortcullisConfig config, AdminAudit audit) {
-        this.audit = audit;
-        this.registry = registry;
-        this.queries = queries;
+    public SubscriptionsResource(SubscriptionService subscriptions, CredentialService credentials, PortcullisConfig config,
+                                 AdminAudit audit) {
+        this.subscriptions = subscriptions;
+        this.credentials = credentials;
         this.config = config;
+        this.audit = audit;
     }
 
     @GET
     @Operation(summary = "List subscriptions, optionally of one application or one API")
-    public Page<SubscriptionDoc> list(@QueryParam("applicationId") String applicationId, @QueryParam("apiId") String apiId,
+    public Page<SubscriptionDocument> list(@QueryParam("applicationId") String applicationId, @QueryParam("apiId") String apiId,
                                       @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-        return queries.subscriptions(applicationId, apiId, page, size);
+        return subscriptions.list(applicationId, apiId, page, size);
     }
 
     @GET
     @Path("{id}")
     @Operation(summary = "Read a subscription (never its secret)")
-    public SubscriptionDoc get(@PathParam("id") UUID id) {
-        return queries.subscription(id, null);
+    public SubscriptionDocument get(@PathParam("id") UUID id) {
+        return subscriptions.find(id, null);
     }
 
     @POST
     @Operation(summary = "Subscribe an application to an API; approved at once unless the plan needs approval")
-    public Response create(SubscriptionChange change) {
+    public Response create(SubscriptionDefinition change) {
         RegistryResources.body(change);
-        var credentials = audit.change("create subscription", change.applicationId() + " -> " + change.apiId(), null,
-                () -> registry.subscribe(new RegistryService.SubscriptionSpec(change.applicationId(), change.apiId(),
-                        change.planId(), Boolean.TRUE.equals(change.trusted()), change.allowedScopesMode(), change.allowedScopes())),
-                () -> queries.subscriptions(change.applicationId(), change.apiId(), 0, 1).items());
-        return Response.created(URI.create("/admin/v1/subscriptions/" + credentials.subscriptionId()))
+        var issued = audit.change("create subscription", change.applicationId() + " -> " + change.apiId(), null,
+                () -> subscriptions.subscribe(change),
+                () -> subscriptions.list(change.applicationId(), change.apiId(), 0, 1).items());
+        return Response.created(URI.create("/admin/v1/subscriptions/" + issued.subscriptionId()))
                 .header("Cache-Control", "no-store")
-                .entity(queries.subscription(credentials.subscriptionId(), credentials.clientSecret())).build();
+                .entity(subscriptions.find(issued.subscriptionId(), issued.clientSecret())).build();
     }
 
     @PUT
     @Path("{id}")
     @Operation(summary = "Change a subscription's plan, trust and scopes")
-    public SubscriptionDoc update(@PathParam("id") UUID id, SubscriptionChange change) {
+    public SubscriptionDocument update(@PathParam("id") UUID id, SubscriptionDefinition change) {
         RegistryResources.body(change);
-        return audit.change("update subscription", id.toString(), () -> queries.subscription(id, null), () -> {
-            registry.updateSubscription(id, change.planId(), Boolean.TRUE.equals(change.trusted()), change.allowedScopesMode(),
-                    change.allowedScopes());
-            return queries.subscription(id, null);
-        }, () -> queries.subscription(id, null));
+        return audit.change("update subscription", id.toString(), () -> subscriptions.find(id, null), () -> {
+            subscriptions.replace(id, change);
+            return subscriptions.find(id, null);
+        }, () -> subscriptions.find(id, null));
     }
 
     @POST
     @Path("{id}/approve")
     @Operation(summary = "Approve a pending subscription; issues its credentials")
     public Response approve(@PathParam("id") UUID id) {
-        var credentials = audit.change("approve subscription", id.toString(), () -> queries.subscription(id, null),
-                () -> registry.approve(id), () -> queries.subscription(id, null));
-        return Response.ok(queries.subscription(id, credentials.clientSecret())).header("Cache-Control", "no-store").build();
+        var issued = audit.change("approve subscription", id.toString(), () -> subscriptions.find(id, null),
+                () -> subscriptions.approve(id), () -> subscriptions.find(id, null));
+        return Response.ok(subscriptions.find(id, issued.clientSecret())).header("Cache-Control", "no-store").build();
     }
 
     /** The longest a rotated-out secret may keep working. */
@@ -113,15 +113,15 @@ public class SubscriptionsResource {
         }
         Duration grace = rotation == null || rotation.gracePeriodSeconds() == null
                 ? config.secrets().rotationGrace() : Duration.ofSeconds(rotation.gracePeriodSeconds());
-        var credentials = audit.change("rotate subscription secret", id.toString(), () -> queries.subscription(id, null),
-                () -> registry.rotateSecret(id, grace), () -> queries.subscription(id, null));
-        return Response.ok(queries.subscription(id, credentials.clientSecret())).header("Cache-Control", "no-store").build();
+        var issued = audit.change("rotate subscription secret", id.toString(), () -> subscriptions.find(id, null),
+                () -> credentials.rotateSecret(id, grace), () -> subscriptions.find(id, null));
+        return Response.ok(subscriptions.find(id, issued.clientSecret())).header("Cache-Control", "no-store").build();
     }
 
     @PUT
     @Path("{id}/keys")
     @Operation(summary = "Register the public keys (a JWK set, or its URL) for private_key_jwt")
-    public SubscriptionDoc keys(@PathParam("id") UUID id, ClientKeys keys) {
+    public SubscriptionDocument keys(@PathParam("id") UUID id, ClientKeys keys) {
         RegistryResources.body(keys);
         String jwks = null;
         if (keys.jwks() != null) {
@@ -132,18 +132,18 @@ public class SubscriptionsResource {
             }
         }
         String registered = jwks;
-        return audit.change("set subscription keys", id.toString(), () -> queries.subscription(id, null), () -> {
-            registry.setClientKeys(id, registered, keys.jwksUri());
-            return queries.subscription(id, null);
-        }, () -> queries.subscription(id, null));
+        return audit.change("set subscription keys", id.toString(), () -> subscriptions.find(id, null), () -> {
+            credentials.setClientKeys(id, registered, keys.jwksUri());
+            return subscriptions.find(id, null);
+        }, () -> subscriptions.find(id, null));
     }
 
     @DELETE
     @Path("{id}")
     @Operation(summary = "Delete a subscription; its tokens stop working at the gateway")
     public Response delete(@PathParam("id") UUID id) {
-        audit.change("delete subscription", id.toString(), () -> queries.subscription(id, null), () -> {
-            registry.deleteSubscription(id);
+        audit.change("delete subscription", id.toString(), () -> subscriptions.find(id, null), () -> {
+            subscriptions.delete(id);
             return null;
         }, null);
         return Response.noContent().build();

@@ -2,7 +2,7 @@ package io.portcullis.gateway;
 
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.registry.ApiView;
-import io.portcullis.registry.ClientView;
+import io.portcullis.registry.RegisteredClient;
 import io.portcullis.registry.PlanView;
 import io.portcullis.registry.Registry;
 import io.portcullis.resource.AccessTokenGuard;
@@ -82,13 +82,13 @@ public class GatewayRoute {
             refuse(ctx, api, e);
             return;
         }
-        Optional<ClientView> cached = registry.cachedClient(token.clientId());
+        Optional<RegisteredClient> cached = registry.cachedClient(token.clientId());
         if (cached != null) {
             authorize(ctx, api, token, cached, rest);
             return;
         }
         // a subscription not seen yet: read it off the event loop
-        ctx.vertx().<Optional<ClientView>>executeBlocking(() -> registry.client(token.clientId()), false)
+        ctx.vertx().<Optional<RegisteredClient>>executeBlocking(() -> registry.client(token.clientId()), false)
                 .onComplete(loaded -> {
                     if (loaded.failed()) {
                         request.resume();
@@ -100,7 +100,7 @@ public class GatewayRoute {
                 });
     }
 
-    private void authorize(RoutingContext ctx, ApiView api, VerifiedToken token, Optional<ClientView> client, String rest) {
+    private void authorize(RoutingContext ctx, ApiView api, VerifiedToken token, Optional<RegisteredClient> client, String rest) {
         HttpServerRequest request = ctx.request();
         try {
             guard.authorize(api, token, client, request.method().name(), rest.isEmpty() ? "/" : rest);

@@ -38,7 +38,7 @@ public class ProtectedResourceMetadataResource {
         ApiView api = registry.snapshot().apis().values().stream()
                 .filter(a -> a.requestPath().equals(path))
                 // the built-in admin API is for operators, not advertised
-                .filter(a -> !io.portcullis.registry.RegistryService.BUILTIN_ADMIN_API.equals(a.id()))
+                .filter(a -> !io.portcullis.registry.RegistryRules.BUILTIN_ADMIN_API.equals(a.id()))
                 .findFirst()
                 .orElseThrow(NotFoundException::new);
         List<String> servers = api.authMethodIds().stream().sorted()

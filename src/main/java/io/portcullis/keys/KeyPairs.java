@@ -10,11 +10,11 @@ import java.security.spec.ECGenParameterSpec;
  * New signing key pairs for each {@link JwsAlgorithm} (RFC 7518 section 3.3 and 3.4: RSA of at least
  * 2048 bits, P-256 for ES256; RFC 8037 for Ed25519), and the JCA key family each belongs to.
  */
-final class KeyPairs {
+public final class KeyPairs {
     private KeyPairs() {
     }
 
-    static KeyPair generate(String alg) throws GeneralSecurityException {
+    public static KeyPair generate(String alg) throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance(family(alg));
         switch (alg) {
             case "RS256", "PS256" -> generator.initialize(2048, new SecureRandom());

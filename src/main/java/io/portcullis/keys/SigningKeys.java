@@ -3,7 +3,7 @@ package io.portcullis.keys;
 import io.portcullis.config.PortcullisConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.LaunchMode;
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,9 +24,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The server's signing keys (docs/contract.md (access tokens; discovery and keys)). Keys live in the database so that every
@@ -36,11 +33,6 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class SigningKeys {
     private static final Logger LOG = Logger.getLogger(SigningKeys.class);
-    /**
-     * The asymmetric JWS algorithms Portcullis signs, verifies and accepts from clients (assertions,
-     * DPoP proofs); never "none", never HMAC. In the order DPoP challenges name them.
-     */
-
     /** The key tokens are signed with now. */
     public record ActiveKey(String kid, String alg, SignatureAlgorithm algorithm, PrivateKey privateKey) {
         @Override
@@ -55,7 +47,6 @@ public class SigningKeys {
     private volatile KeyEncryption encryption;
     private volatile Published published = new Published("{\"keys\":[]}", Map.of());
     private volatile boolean refreshFailing;
-    private ScheduledExecutorService refresher;
 
     private record Published(String json, Map<String, PublicKey> keys) {
     }
@@ -74,18 +65,18 @@ public class SigningKeys {
         active = QuarkusTransaction.requiringNew().call(() -> ensureKeys(alg));
         LOG.infof("Signing with key %s (%s)", active.kid(), active.alg());
         refreshPublished();
-        refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "signing-keys-refresh");
-            thread.setDaemon(true);
-            return thread;
-        });
-        refresher.scheduleWithFixedDelay(this::refreshPublished, 5, 5, TimeUnit.SECONDS);
-        refresher.scheduleWithFixedDelay(this::rotateWhenDue, 0, 1, TimeUnit.HOURS);
+        rotateWhenDue();
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        if (refresher != null) {
-            refresher.shutdownNow();
+    /** Scheduled work waits for the start-up, which loads the key encryption secret and the active key. */
+    @jakarta.inject.Singleton
+    static class NotStarted implements Scheduled.SkipPredicate {
+        @jakarta.inject.Inject
+        SigningKeys keys;
+
+        @Override
+        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
+            return !keys.isReady();
         }
     }
 
@@ -111,12 +102,20 @@ public class SigningKeys {
         return published.json();
     }
 
+    /** Every key, newest first. */
+    public List<KeyState> states() {
+        return QuarkusTransaction.requiringNew().call(() -> SigningKey.<SigningKey>listAll(io.quarkus.panache.common.Sort.by("createdAt").descending())
+                .stream().map(KeyState::of).toList());
+    }
+
     /** The public key with this kid, if it is published; the gateway's verification key resolver. */
     public PublicKey verificationKey(String kid) {
         return published.keys().get(kid);
     }
 
     /** Serialised: a refresh that read the keys before a rotation committed must not overwrite one that read them after. */
+    @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = NotStarted.class)
     synchronized void refreshPublished() {
         try {
             List<SigningKey> keys = QuarkusTransaction.requiringNew().call(() -> SigningKey.<SigningKey>find(
@@ -228,6 +227,8 @@ public class SigningKeys {
     }
 
     /** The scheduled policy: rotate when the active key is older than {@code portcullis.keys.rotation-period}. */
+    @Scheduled(every = "1h", delayed = "1h", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = NotStarted.class)
     void rotateWhenDue() {
         try {
             ActiveKey key = active;
@@ -256,12 +257,12 @@ public class SigningKeys {
 
     /** Replicas starting or rotating at once take turns. */
     private void lock() {
-        em.createNativeQuery(io.portcullis.ops.AdvisoryLocks.SIGNING_KEYS.sql()).getSingleResult();
+        io.portcullis.ops.AdvisoryLocks.SIGNING_KEYS.acquire();
     }
 
     private SigningKey create(String alg) {
         try {
-            KeyPair pair = generate(alg);
+            KeyPair pair = KeyPairs.generate(alg);
             PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(pair.getPublic());
             String kid = jwk.calculateBase64urlEncodedThumbprint("SHA-256");
             jwk.setKeyId(kid);
@@ -290,11 +291,6 @@ public class SigningKeys {
         } finally {
             java.util.Arrays.fill(pkcs8, (byte) 0);
         }
-    }
-
-    /** A new key pair for the algorithm; see {@link KeyPairs}. */
-    public static KeyPair generate(String alg) throws GeneralSecurityException {
-        return KeyPairs.generate(alg);
     }
 
     /** Public key of a published JWK, for verifiers inside this process. */

@@ -18,8 +18,9 @@ public enum AdvisoryLocks {
         this.id = id;
     }
 
-    /** The statement that takes the lock until the transaction ends. */
-    public String sql() {
-        return "select pg_advisory_xact_lock(" + id + ")";
+    /** Takes the lock until the current transaction ends. */
+    public void acquire() {
+        io.quarkus.hibernate.orm.panache.Panache.getEntityManager()
+                .createNativeQuery("select pg_advisory_xact_lock(" + id + ")").getSingleResult();
     }
 }

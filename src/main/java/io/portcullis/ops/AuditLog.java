@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -11,9 +12,11 @@ import org.jboss.logging.Logger;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -48,13 +51,14 @@ public class AuditLog {
     }
 
     void onStart(@Observes StartupEvent event) {
+        // a thread of its own: Quarkus's scheduler checks its triggers once a second, and a record
+        // should reach the table within a fraction of one
         writer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "audit-writer");
             thread.setDaemon(true);
             return thread;
         });
         writer.scheduleWithFixedDelay(this::flushQuietly, 200, 200, TimeUnit.MILLISECONDS);
-        writer.scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
     }
 
     /** Drains the queue before the datasource goes away. */
@@ -154,13 +158,61 @@ public class AuditLog {
         }
     }
 
-    private void purge() {
+    /** Records older than {@code portcullis.audit.retention} go. */
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purge() {
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("delete from audit_event where occurred_at < ?")) {
             s.setTimestamp(1, Timestamp.from(java.time.Instant.now().minus(retention)));
             s.executeUpdate();
         } catch (SQLException | RuntimeException e) {
             LOG.debugf("Audit retention purge skipped: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    /** What {@link #search} filters by; null matches anything. */
+    public record Filter(String kind, String actor, String apiId, String outcome, Instant from, Instant to) {
+    }
+
+    /** The trail, newest first, one page of it; {@code page} and {@code size} were checked by the caller. */
+    public io.portcullis.registry.Page<AuditRecord> search(Filter filter, int page, int size) {
+        StringBuilder where = new StringBuilder(" where true");
+        List<Object> params = new ArrayList<>();
+        condition(where, params, "kind = ?", filter.kind());
+        condition(where, params, "actor = ?", filter.actor());
+        condition(where, params, "api_id = ?", filter.apiId());
+        condition(where, params, "outcome = ?", filter.outcome());
+        condition(where, params, "occurred_at >= ?", filter.from() == null ? null : Timestamp.from(filter.from()));
+        condition(where, params, "occurred_at < ?", filter.to() == null ? null : Timestamp.from(filter.to()));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("select " + AuditRecord.COLUMNS + " from audit_event" + where
+                     + " order by occurred_at desc, id desc limit ? offset ?");
+             PreparedStatement count = c.prepareStatement("select count(*) from audit_event" + where)) {
+            for (int i = 0; i < params.size(); i++) {
+                select.setObject(i + 1, params.get(i));
+                count.setObject(i + 1, params.get(i));
+            }
+            select.setInt(params.size() + 1, size);
+            select.setLong(params.size() + 2, (long) page * size);
+            List<AuditRecord> records = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    records.add(new AuditRecord(rows));
+                }
+            }
+            try (ResultSet total = count.executeQuery()) {
+                total.next();
+                return new io.portcullis.registry.Page<>(records, page, size, total.getLong(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the audit trail", e);
+        }
+    }
+
+    private static void condition(StringBuilder where, List<Object> params, String sql, Object value) {
+        if (value != null) {
+            where.append(" and ").append(sql);
+            params.add(value);
         }
     }
 

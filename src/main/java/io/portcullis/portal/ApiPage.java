@@ -23,19 +23,38 @@ import java.util.Map;
 @io.quarkus.runtime.annotations.RegisterForReflection(targets = {ApiPage.class, ApiPage.TokenEndpoint.class,
         ApiPage.Scope.class, ApiPage.Route.class, ApiPage.Summary.class})
 public record ApiPage(
-        String id,
-        String name,
-        String description,
-        boolean deprecated,
-        boolean clientCredentialsEnabled,
+        ApiView api,
         String apiEndpoint,
         List<TokenEndpoint> tokenEndpoints,
         List<Scope> scopes,
         List<Route> routes,
-        int tokenLifetimeSeconds,
         String tokenLifetime,
         String resourceMetadataUrl,
         String portalUrl) {
+
+    public String id() {
+        return api.id();
+    }
+
+    public String name() {
+        return api.name();
+    }
+
+    public String description() {
+        return blankTo(api.description(), null);
+    }
+
+    public boolean deprecated() {
+        return api.deprecated();
+    }
+
+    public boolean clientCredentialsEnabled() {
+        return api.clientCredentialsEnabled();
+    }
+
+    public int tokenLifetimeSeconds() {
+        return api.tokenLifetimeSeconds();
+    }
 
     /** Where one auth method issues tokens for this API, and its RFC 8414 metadata. */
     public record TokenEndpoint(String authMethodId, String friendlyName, String description, String url,
@@ -84,16 +103,11 @@ public record ApiPage(
                         String.join(", ", r.scopes())))
                 .toList();
         return new ApiPage(
-                api.id(),
-                api.name(),
-                blankTo(api.description(), null),
-                api.deprecated(),
-                api.clientCredentialsEnabled(),
+                api,
                 config.resourceIdentifier(api.requestPath()),
                 List.copyOf(endpoints),
                 scopes,
                 routes,
-                api.tokenLifetimeSeconds(),
                 lifetime(api.tokenLifetimeSeconds()),
                 config.baseUrl() + "/.well-known/oauth-protected-resource" + api.requestPath(),
                 indexUrl(config));
@@ -102,7 +116,7 @@ public record ApiPage(
     /** Whether the portal lists the API: not deprecated, and at least one enabled auth method issues tokens for it. */
     public static boolean listed(ApiView api, Map<String, AuthMethodView> authMethods) {
         // the built-in admin API is for operators, not for visitors
-        return !api.deprecated() && !io.portcullis.registry.RegistryService.BUILTIN_ADMIN_API.equals(api.id()) && api.authMethodIds().stream()
+        return !api.deprecated() && !io.portcullis.registry.RegistryRules.BUILTIN_ADMIN_API.equals(api.id()) && api.authMethodIds().stream()
                 .map(authMethods::get)
                 .anyMatch(m -> m != null && m.enabled());
     }

@@ -62,7 +62,7 @@ public class PortalResource {
         RegistrySnapshot snapshot = registry.snapshot();
         ApiView api = snapshot.apis().get(apiId);
         // the built-in admin API is for operators: no page, as for an API that does not exist
-        if (api == null || io.portcullis.registry.RegistryService.BUILTIN_ADMIN_API.equals(api.id())) {
+        if (api == null || io.portcullis.registry.RegistryRules.BUILTIN_ADMIN_API.equals(api.id())) {
             return page(Response.status(Response.Status.NOT_FOUND),
                     templates.render("PortalResource/missing", Map.of("apiId", apiId, "portalUrl", ApiPage.indexUrl(config))));
         }

@@ -1,30 +1,78 @@
 package io.portcullis.registry;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * An immutable snapshot of an API, as the token service and the gateway read it from the cache.
+ * An immutable snapshot of an API, as the token service and the gateway read it from the cache: its
+ * definition, and what the hot paths look up in it, prepared once.
  *
  * @param scopes scope id to description, in the API's order
  */
-public record ApiView(
-        String id,
-        String name,
-        String description,
-        String requestPath,
-        String upstreamUrl,
-        int tokenLifetimeSeconds,
-        boolean clientCredentialsEnabled,
-        boolean hideCredentials,
-        boolean deprecated,
-        int upstreamTimeoutSeconds,
-        boolean dpopRequired,
-        AccessTokenType accessTokenType,
-        Set<String> authMethodIds,
-        Map<String, String> scopes,
-        List<RouteView> routes) {
+public record ApiView(ApiDefinition definition, AccessTokenType accessTokenType, Set<String> authMethodIds,
+                      Map<String, String> scopes, List<RouteView> routes) {
+
+    /** From a stored definition, whose defaults are filled in. */
+    public static ApiView of(ApiDefinition d) {
+        Map<String, String> scopes = new LinkedHashMap<>();
+        d.scopes().forEach(s -> scopes.put(s.id(), s.description()));
+        List<RouteView> routes = d.routes().stream()
+                .map(r -> new RouteView(r.pathPrefix(), Set.copyOf(r.methods()),
+                        // in the API's order, so that an insufficient_scope challenge reads the same every time
+                        scopes.keySet().stream().filter(r.scopes()::contains).collect(Collectors.toCollection(LinkedHashSet::new))))
+                .toList();
+        return new ApiView(d, AccessTokenType.of(d.accessTokenType()), Set.copyOf(d.authMethods()),
+                Collections.unmodifiableMap(scopes), routes);
+    }
+
+    public String id() {
+        return definition.id();
+    }
+
+    public String name() {
+        return definition.name();
+    }
+
+    public String description() {
+        return definition.description();
+    }
+
+    public String requestPath() {
+        return definition.requestPath();
+    }
+
+    public String upstreamUrl() {
+        return definition.upstreamUrl();
+    }
+
+    public int tokenLifetimeSeconds() {
+        return definition.tokenLifetimeSeconds();
+    }
+
+    public boolean clientCredentialsEnabled() {
+        return definition.clientCredentialsEnabled();
+    }
+
+    public boolean hideCredentials() {
+        return definition.hideCredentials();
+    }
+
+    public boolean deprecated() {
+        return definition.deprecated();
+    }
+
+    public int upstreamTimeoutSeconds() {
+        return definition.upstreamTimeoutSeconds();
+    }
+
+    public boolean dpopRequired() {
+        return definition.dpopRequired();
+    }
 
     public boolean accepts(String authMethodId) {
         return authMethodIds.contains(authMethodId);

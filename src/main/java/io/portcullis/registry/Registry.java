@@ -3,7 +3,7 @@ package io.portcullis.registry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.portcullis.config.PortcullisConfig;
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,9 +14,6 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.jboss.logging.Logger;
 
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The registry as the hot paths see it: nothing here touches the database on a warm request.
@@ -41,7 +38,7 @@ public class Registry {
     private final PortcullisConfig config;
     private final TransactionSynchronizationRegistry transactions;
     /** Subscriptions by client id: only ones that exist, so that a flood of made-up ids evicts none of them. */
-    private final Cache<String, ClientView> clients;
+    private final Cache<String, RegisteredClient> clients;
     /**
      * Client ids the database does not know, remembered in a bounded cache of their own, so that
      * each costs one read however often it is tried (docs/contract.md#token-endpoint). Ids are at most
@@ -54,7 +51,6 @@ public class Registry {
     /** Bumped before every reload, so that a client load that overlaps one is not cached. */
     private volatile long generation;
     private volatile boolean pollFailing;
-    private ScheduledExecutorService poller;
 
     public Registry(RegistryReader reader, PortcullisConfig config, TransactionSynchronizationRegistry transactions,
                     io.micrometer.core.instrument.MeterRegistry meters) {
@@ -78,19 +74,6 @@ public class Registry {
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
         reload();
-        long interval = config.registry().pollInterval().toMillis();
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "registry-version-poll");
-            thread.setDaemon(true);
-            return thread;
-        });
-        poller.scheduleWithFixedDelay(this::poll, interval, interval, TimeUnit.MILLISECONDS);
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        if (poller != null) {
-            poller.shutdownNow();
-        }
     }
 
     public Optional<AuthMethodView> authMethod(String id) {
@@ -102,8 +85,8 @@ public class Registry {
     }
 
     /** Without loading: the gateway runs on the event loop and must not wait for the database. */
-    public Optional<ClientView> cachedClient(String clientId) {
-        ClientView cached = clients.getIfPresent(clientId);
+    public Optional<RegisteredClient> cachedClient(String clientId) {
+        RegisteredClient cached = clients.getIfPresent(clientId);
         if (cached != null) {
             return Optional.of(cached);
         }
@@ -119,15 +102,15 @@ public class Registry {
         return snapshot.apiForPath(path);
     }
 
-    public Optional<ClientView> client(String clientId) {
-        Optional<ClientView> cached = cachedClient(clientId);
+    public Optional<RegisteredClient> client(String clientId) {
+        Optional<RegisteredClient> cached = cachedClient(clientId);
         if (cached != null) {
             return cached;
         }
         // a load that overlaps a reload may have read the old row: it answers this request, but is not kept
         long before = generation;
         clientLoads.increment();
-        Optional<ClientView> loaded = reader.client(clientId);
+        Optional<RegisteredClient> loaded = reader.client(clientId);
         if (generation == before) {
             if (loaded.isPresent()) {
                 clients.put(clientId, loaded.get());
@@ -172,7 +155,9 @@ public class Registry {
         }
     }
 
-    private void poll() {
+    /** Another replica's change: the version a trigger bumps (migration V2) moved. */
+    @Scheduled(every = "${portcullis.registry.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
         try {
             long current = reader.version();
             if (pollFailing) {

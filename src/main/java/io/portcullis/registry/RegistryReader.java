@@ -19,7 +19,7 @@ public class RegistryReader {
     /** Bumped by a trigger on every registry table (migration V2). */
     @Transactional
     public long version() {
-        return ((Number) Api.getEntityManager().createNativeQuery("select version from registry_version where id = 1")
+        return ((Number) io.quarkus.hibernate.orm.panache.Panache.getEntityManager().createNativeQuery("select version from registry_version where id = 1")
                 .getSingleResult()).longValue();
     }
 
@@ -42,54 +42,14 @@ public class RegistryReader {
     }
 
     @Transactional
-    public Optional<ClientView> client(String clientId) {
+    public Optional<RegisteredClient> client(String clientId) {
         return Subscription.<Subscription>find(
                         "from Subscription s join fetch s.application join fetch s.plan where s.clientId = ?1", clientId)
                 .firstResultOptional()
-                .map(s -> new ClientView(
-                        s.clientId,
-                        s.clientSecretHash,
-                        s.id,
-                        s.application.id,
-                        s.application.clientType,
-                        s.api.id,
-                        s.plan.id,
-                        s.approved,
-                        s.trusted,
-                        s.allowedScopesMode,
-                        s.allowedScopes.stream().map(r -> r.scopeId).collect(Collectors.toUnmodifiableSet()),
-                        s.previousSecretHash,
-                        s.previousSecretExpiresAt,
-                        s.jwks,
-                        s.jwksUri));
+                .map(RegisteredClient::of);
     }
 
     static ApiView view(Api api) {
-        Map<String, String> scopes = new LinkedHashMap<>();
-        api.scopes.forEach(s -> scopes.put(s.scopeId, s.description));
-        List<ApiView.RouteView> routes = api.routes.stream()
-                .map(r -> new ApiView.RouteView(
-                        r.pathPrefix,
-                        r.methods == null ? Set.of() : Set.copyOf(Arrays.asList(r.methods.split(","))),
-                        // in the API's order, so that an insufficient_scope challenge reads the same every time
-                        scopes.keySet().stream().filter(id -> r.scopes.stream().anyMatch(s -> s.scopeId.equals(id)))
-                                .collect(Collectors.toCollection(LinkedHashSet::new))))
-                .toList();
-        return new ApiView(
-                api.id,
-                api.name,
-                api.description,
-                api.requestPath,
-                api.upstreamUrl,
-                api.tokenLifetimeSeconds,
-                api.clientCredentialsEnabled,
-                api.hideCredentials,
-                api.deprecated,
-                api.upstreamTimeoutSeconds,
-                api.dpopRequired,
-                AccessTokenType.of(api.accessTokenType),
-                api.authMethods.stream().map(m -> m.id).collect(Collectors.toUnmodifiableSet()),
-                java.util.Collections.unmodifiableMap(scopes),
-                routes);
+        return ApiView.of(ApiDefinition.of(api));
     }
 }

@@ -13,7 +13,7 @@ public record RegistrySnapshot(Map<String, AuthMethodView> authMethods, Map<Stri
     public static RegistrySnapshot of(Map<String, AuthMethodView> authMethods, Map<String, PlanView> plans, Map<String, ApiView> apis) {
         // the built-in admin API is served by Portcullis itself, never proxied
         List<ApiView> byPath = apis.values().stream()
-                .filter(a -> !RegistryService.BUILTIN_ADMIN_API.equals(a.id()))
+                .filter(a -> !RegistryRules.BUILTIN_ADMIN_API.equals(a.id()))
                 .sorted(Comparator.comparingInt((ApiView a) -> a.requestPath().length()).reversed())
                 .toList();
         return new RegistrySnapshot(Map.copyOf(authMethods), Map.copyOf(plans), Map.copyOf(apis), byPath);
@@ -21,7 +21,7 @@ public record RegistrySnapshot(Map<String, AuthMethodView> authMethods, Map<Stri
 
     /**
      * The API whose request path is this path or a segment prefix of it. Request paths may not
-     * overlap (RegistryService checks), so the first, longest match is the only one.
+     * overlap (ApiService checks), so the first, longest match is the only one.
      */
     public Optional<ApiView> apiForPath(String path) {
         for (ApiView api : byPathLengthDesc) {

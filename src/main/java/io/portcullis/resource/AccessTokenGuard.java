@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.registry.ApiView;
-import io.portcullis.registry.ClientView;
+import io.portcullis.registry.RegisteredClient;
 import io.portcullis.registry.Registry;
 import io.portcullis.token.AccessTokenVerifier;
 import io.portcullis.token.DPoPProofs;
@@ -89,7 +89,7 @@ public class AccessTokenGuard {
      *
      * @param client the token's subscription as the registry has it now
      */
-    public void authorize(ApiView api, VerifiedToken token, Optional<ClientView> client, String method, String pathInApi) {
+    public void authorize(ApiView api, VerifiedToken token, Optional<RegisteredClient> client, String method, String pathInApi) {
         AccessTokenRules.checkSubscription(api, token, client);
         AccessTokenRules.checkScopes(api, token, method, pathInApi);
     }

@@ -2,7 +2,7 @@ package io.portcullis.resource;
 
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.AuthMethodView;
-import io.portcullis.registry.ClientView;
+import io.portcullis.registry.RegisteredClient;
 import io.portcullis.token.VerifiedToken;
 
 import java.util.List;
@@ -137,7 +137,7 @@ public final class AccessTokenRules {
         if (!api.id().equals(token.audience())) {
             throw BearerError.invalidToken(api.id(), "The access token is not for this API");
         }
-        String expected = io.portcullis.token.AccessTokenIssuer.issuer(baseUrl, token.authMethod(), api.id());
+        String expected = io.portcullis.token.IssuerIdentifier.of(baseUrl, token.authMethod(), api.id());
         if (!expected.equals(token.issuer())) {
             throw BearerError.invalidToken(api.id(), "The access token is not for this API");
         }
@@ -148,8 +148,8 @@ public final class AccessTokenRules {
     }
 
     /** A token outlives nothing it was issued for: a subscription deleted or unapproved since then ends it. */
-    public static void checkSubscription(ApiView api, VerifiedToken token, Optional<ClientView> client) {
-        ClientView view = client.orElse(null);
+    public static void checkSubscription(ApiView api, VerifiedToken token, Optional<RegisteredClient> client) {
+        RegisteredClient view = client.orElse(null);
         if (view == null || !view.subscriptionId().toString().equals(token.subscriptionId())
                 || !view.apiId().equals(api.id())) {
             throw BearerError.invalidToken(api.id(), "The subscription of this access token no longer exists");

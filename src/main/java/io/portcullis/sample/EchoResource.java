@@ -159,7 +159,7 @@ public class EchoResource {
         }
         // the issuer must be one of this server's token endpoints for this API
         String iss = token.getIssuer();
-        String expected = io.portcullis.token.AccessTokenIssuer.issuer(config.baseUrl(), token.getClaim("auth_method"), API_ID);
+        String expected = io.portcullis.token.IssuerIdentifier.of(config.baseUrl(), String.valueOf((Object) token.getClaim("auth_method")), API_ID);
         if (iss == null || !iss.equals(expected)) {
             throw BearerError.invalidToken(API_ID, "The access token was not issued for this API");
         }

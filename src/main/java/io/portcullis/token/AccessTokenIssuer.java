@@ -3,7 +3,7 @@ package io.portcullis.token;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.keys.SigningKeys;
 import io.portcullis.registry.ApiView;
-import io.portcullis.registry.ClientView;
+import io.portcullis.registry.RegisteredClient;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,26 +29,21 @@ public class AccessTokenIssuer {
 
     /** The issuer of tokens from one auth method's token endpoint for one API. */
     public String issuer(String authMethodId, String apiId) {
-        return issuer(config.baseUrl(), authMethodId, apiId);
-    }
-
-    /** {@code {publicUrl}/auth/{authMethodId}/api/{apiId}} (docs/contract.md#access-tokens). */
-    public static String issuer(String baseUrl, Object authMethodId, String apiId) {
-        return baseUrl + "/auth/" + authMethodId + "/api/" + apiId;
+        return IssuerIdentifier.of(config.baseUrl(), authMethodId, apiId);
     }
 
     /** RFC 9068 section 2.2: iss, exp, aud, sub, client_id, iat, jti, and scope when any was granted. */
-    public String issue(String authMethodId, ApiView api, ClientView client, Set<String> scopes, Instant now) {
+    public String issue(String authMethodId, ApiView api, RegisteredClient client, Set<String> scopes, Instant now) {
         return issue(authMethodId, api, client, scopes, now, null);
     }
 
     /** @param jkt the thumbprint of the client's DPoP key (RFC 9449 section 6.1), or null for a bearer token */
-    public String issue(String authMethodId, ApiView api, ClientView client, Set<String> scopes, Instant now, String jkt) {
+    public String issue(String authMethodId, ApiView api, RegisteredClient client, Set<String> scopes, Instant now, String jkt) {
         return sign(issuer(authMethodId, api.id()), api, client, scopes, now, authMethodId, keys.current(), jkt);
     }
 
     /** The token itself, from its parts; public for the JMH benchmarks. @param jkt as in {@link #issue}, or null */
-    public static String sign(String issuer, ApiView api, ClientView client, Set<String> scopes, Instant now, String authMethodId,
+    public static String sign(String issuer, ApiView api, RegisteredClient client, Set<String> scopes, Instant now, String authMethodId,
                               SigningKeys.ActiveKey key, String jkt) {
         long iat = now.getEpochSecond();
         JwtClaimsBuilder claims = Jwt.claims()

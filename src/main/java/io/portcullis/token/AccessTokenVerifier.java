@@ -127,21 +127,22 @@ public class AccessTokenVerifier {
             if (type == null) {
                 throw new InvalidAccessTokenException("The token is not an access token");
             }
-            result = new VerifiedToken(
-                    claims.getIssuer(),
-                    single(claims.getAudience()),
-                    claims.getStringClaimValue("client_id"),
-                    claims.getStringClaimValue("subscription"),
-                    claims.getStringClaimValue("application"),
-                    claims.getStringClaimValue("plan"),
-                    claims.getStringClaimValue("auth_method"),
-                    scopes(claims.getStringClaimValue("scope")),
-                    claims.getIssuedAt().getValue(),
-                    claims.getExpirationTime().getValue(),
-                    claims.getJwtId(),
-                    claims.getSubject(),
-                    claims.getClaimValue("cnf") instanceof java.util.Map<?, ?> cnf && cnf.get("jkt") instanceof String jkt ? jkt : null,
-                    type);
+            result = VerifiedToken.builder()
+                    .issuer(claims.getIssuer())
+                    .audience(single(claims.getAudience()))
+                    .clientId(claims.getStringClaimValue("client_id"))
+                    .subscriptionId(claims.getStringClaimValue("subscription"))
+                    .applicationId(claims.getStringClaimValue("application"))
+                    .planId(claims.getStringClaimValue("plan"))
+                    .authMethod(claims.getStringClaimValue("auth_method"))
+                    .scopes(scopes(claims.getStringClaimValue("scope")))
+                    .issuedAt(claims.getIssuedAt().getValue())
+                    .expiresAt(claims.getExpirationTime().getValue())
+                    .jti(claims.getJwtId())
+                    .subject(claims.getSubject())
+                    .jkt(claims.getClaimValue("cnf") instanceof java.util.Map<?, ?> cnf && cnf.get("jkt") instanceof String jkt ? jkt : null)
+                    .type(type)
+                    .build();
         } catch (InvalidJwtException e) {
             throw new InvalidAccessTokenException(e.hasExpired() ? "The access token has expired" : "The access token is invalid");
         } catch (MalformedClaimException e) {

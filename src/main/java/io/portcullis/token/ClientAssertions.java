@@ -1,6 +1,6 @@
 package io.portcullis.token;
 
-import io.portcullis.registry.ClientView;
+import io.portcullis.registry.RegisteredClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -70,7 +70,7 @@ public class ClientAssertions {
      * typ, when present, says a client assertion, not an access token or a DPoP proof (token
      * confusion); exp near; a signature by the client's key; a jti not seen before.
      */
-    public boolean verify(ClientView client, String assertion, String issuer) {
+    public boolean verify(RegisteredClient client, String assertion, String issuer) {
         if (!client.hasPublicKeys()) {
             return false;
         }
@@ -129,7 +129,7 @@ public class ClientAssertions {
         return t.equals("jwt") || t.equals("client-authentication+jwt");
     }
 
-    private VerificationKeyResolver keysOf(ClientView client) throws JoseException {
+    private VerificationKeyResolver keysOf(RegisteredClient client) throws JoseException {
         if (client.jwks() != null) {
             return new JwksVerificationKeyResolver(new JsonWebKeySet(client.jwks()).getJsonWebKeys());
         }

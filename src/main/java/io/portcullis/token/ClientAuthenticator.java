@@ -2,7 +2,7 @@ package io.portcullis.token;
 
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.ClientSecrets;
-import io.portcullis.registry.ClientView;
+import io.portcullis.registry.RegisteredClient;
 import io.portcullis.registry.Registry;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -40,14 +40,14 @@ public class ClientAuthenticator {
      * @return the subscription the credentials belong to, which is one of {@code api}'s
      * @throws OAuthError invalid_client (401), 429 when locked out, or unauthorized_client for a public client
      */
-    public ClientView authenticate(ApiView api, TokenRequest request, String issuer, String address) {
+    public RegisteredClient authenticate(ApiView api, TokenRequest request, String issuer, String address) {
         boolean basic = request.authenticationMethod() == ClientAuthenticationMethod.CLIENT_SECRET_BASIC;
         String clientId = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT
                 ? assertions.claimedClientId(request.clientAssertion(), request.clientId())
                 : request.clientId();
         boolean wellFormed = clientId != null && CLIENT_ID.matcher(clientId).matches();
-        Optional<ClientView> found = wellFormed ? registry.client(clientId) : Optional.empty();
-        ClientView client = found.orElse(null);
+        Optional<RegisteredClient> found = wellFormed ? registry.client(clientId) : Optional.empty();
+        RegisteredClient client = found.orElse(null);
         if (client != null && !client.clientType().isConfidential() && client.apiId().equals(api.id())) {
             // RFC 6749 section 4.4: the grant is for confidential clients only
             throw OAuthError.unauthorizedClient("Public clients cannot use the client credentials grant");
@@ -79,7 +79,7 @@ public class ClientAuthenticator {
      * The current secret, then (during a rotation's grace period) the previous one. An unknown client
      * id is compared with a hash no secret has, so that it costs what a wrong secret costs.
      */
-    private static boolean secretMatches(ClientView client, String secret) {
+    private static boolean secretMatches(RegisteredClient client, String secret) {
         String given = secret == null ? "" : secret;
         if (ClientSecrets.matches(client == null ? null : client.clientSecretHash(), given)) {
             return true;

@@ -5,7 +5,7 @@ import io.portcullis.registry.ApiView;
 import io.portcullis.ops.AuditEvent;
 import io.portcullis.ops.AuditLog;
 import io.portcullis.ops.Metrics;
-import io.portcullis.registry.ClientView;
+import io.portcullis.registry.RegisteredClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -52,17 +52,6 @@ public class ClientCredentialsGrant {
         String address;
     }
 
-    /**
-     * Decides a token request and records it: one audit record and the metrics, granted or not.
-     *
-     * @param remoteAddress the caller's address, for the audit trail
-     * @param requestId     the correlation id of the request
-     */
-    public TokenResponse token(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body,
-                               String remoteAddress, String requestId) {
-        return token(authMethodId, apiId, contentType, authorization, body, null, remoteAddress, requestId);
-    }
-
     /** @param dpop the DPoP proof headers (RFC 9449), or null */
     public TokenResponse token(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body,
                                List<String> dpop, String remoteAddress, String requestId) {
@@ -72,14 +61,14 @@ public class ClientCredentialsGrant {
         try {
             TokenResponse response = endpoints.call(() -> decide(authMethodId, apiId, contentType, authorization, body, dpop, attempt));
             metrics.tokenGranted(apiId, authMethodId, System.nanoTime() - start);
-            audit.record(AuditEvent.token(attempt.clientId, apiId, authMethodId, true, null, attempt.scope, attempt.granted,
-                    remoteAddress, requestId));
+            audit.record(AuditEvent.token(apiId, authMethodId, true).actor(attempt.clientId).scopesRequested(attempt.scope)
+                    .scopesGranted(attempt.granted).remoteAddress(remoteAddress).requestId(requestId).build());
             return response;
         } catch (OAuthError e) {
             metrics.tokenRefused(apiId, authMethodId, e.error, System.nanoTime() - start);
             String actor = attempt.clientId != null ? attempt.clientId : knownClientId(attempt.claimedClientId);
-            audit.record(AuditEvent.token(actor, apiId, authMethodId, false, e.error, attempt.scope, null,
-                    remoteAddress, requestId));
+            audit.record(AuditEvent.token(apiId, authMethodId, false).actor(actor).error(e.error).scopesRequested(attempt.scope)
+                    .remoteAddress(remoteAddress).requestId(requestId).build());
             throw e;
         }
     }
@@ -99,7 +88,7 @@ public class ClientCredentialsGrant {
             throw OAuthError.unsupportedGrantType();
         }
 
-        ClientView client = authenticator.authenticate(api, request, endpoint.issuer(), attempt.address);
+        RegisteredClient client = authenticator.authenticate(api, request, endpoint.issuer(), attempt.address);
         attempt.clientId = client.clientId();
 
         // RFC 6749 section 5.2 unauthorized_client: authenticated, but not allowed this grant here

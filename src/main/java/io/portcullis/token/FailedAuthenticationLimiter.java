@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.portcullis.config.PortcullisConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
@@ -90,5 +91,17 @@ public class FailedAuthenticationLimiter {
             return new String[]{"client:" + clientId};
         }
         return clientId == null ? new String[]{"address:" + address} : new String[]{"client:" + clientId, "address:" + address};
+    }
+
+    /** A window that ended an hour ago counts for nothing. */
+    @Scheduled(every = "60s", delayed = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purge() {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                            "delete from failed_authentication where window_start < now() - make_interval(secs => ?1)")
+                    .setParameter(1, (double) (windowSeconds + 3600)).executeUpdate());
+        } catch (RuntimeException e) {
+            LOG.debugf("Purge of failed authentications skipped: %s", e.getClass().getSimpleName());
+        }
     }
 }

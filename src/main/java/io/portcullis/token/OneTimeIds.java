@@ -1,5 +1,6 @@
 package io.portcullis.token;
 
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -9,10 +10,12 @@ import java.time.Instant;
 /**
  * Identifiers accepted once, by every replica: the jti of a private_key_jwt assertion (RFC 7523
  * section 3) and of a DPoP proof at the token endpoint (RFC 9449 section 11.1). Each is kept until
- * it could no longer be accepted anyway, then purged (see {@link Revocations}).
+ * it could no longer be accepted anyway, then purged.
  */
 @ApplicationScoped
 public class OneTimeIds {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OneTimeIds.class);
+
     /** Where each kind is kept, and what it is unique per. */
     public enum Kind {
         ASSERTION("used_assertion", "client_id"),
@@ -45,5 +48,19 @@ public class OneTimeIds {
                 .setParameter(3, Instant.ofEpochSecond(expiresAtEpochSecond))
                 .executeUpdate());
         return inserted == 1;
+    }
+
+    /** An id past its expiry could not be accepted again anyway. */
+    @Scheduled(every = "60s", delayed = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purge() {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                for (Kind kind : Kind.values()) {
+                    em.createNativeQuery("delete from " + kind.table + " where expires_at < now()").executeUpdate();
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debugf("Purge of used ids skipped: %s", e.getClass().getSimpleName());
+        }
     }
 }

@@ -1,7 +1,7 @@
 package io.portcullis.token;
 
 import io.portcullis.registry.ApiView;
-import io.portcullis.registry.ClientView;
+import io.portcullis.registry.RegisteredClient;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /** Which scopes a token carries: RFC 6749 section 3.3 with wicked's subscription rules (docs/contract.md#token-endpoint). */
 public final class ScopePolicy {
     /** RFC 6749 section 3.3's scope-token, narrowed to the ids an API may define. */
-    private static final Pattern SCOPE_TOKEN = io.portcullis.registry.RegistryService.SCOPE_ID;
+    private static final Pattern SCOPE_TOKEN = io.portcullis.registry.RegistryRules.SCOPE_ID;
 
     private ScopePolicy() {
     }
@@ -41,7 +41,7 @@ public final class ScopePolicy {
      *
      * @return the granted scopes, in the API's order
      */
-    public static Set<String> grant(ApiView api, ClientView client, Set<String> requested) {
+    public static Set<String> grant(ApiView api, RegisteredClient client, Set<String> requested) {
         for (String scope : requested) {
             if (!api.definesScope(scope)) {
                 throw OAuthError.invalidScope("Scope '" + scope + "' is not defined by API '" + api.id() + "'");
@@ -62,7 +62,7 @@ public final class ScopePolicy {
         return granted;
     }
 
-    private static boolean mayHave(ClientView client, String scope) {
+    private static boolean mayHave(RegisteredClient client, String scope) {
         if (client.trusted()) {
             return true;
         }

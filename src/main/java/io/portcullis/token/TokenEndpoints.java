@@ -39,7 +39,7 @@ public class TokenEndpoints {
          * unauthorized_client for a subscription whose approval was withdrawn: its credentials still
          * authenticate, but it may not get tokens, introspect or revoke (docs/contract.md#token-endpoint).
          */
-        public void requireApproved(io.portcullis.registry.ClientView client) {
+        public void requireApproved(io.portcullis.registry.RegisteredClient client) {
             if (!client.approved()) {
                 throw OAuthError.unauthorizedClient("The subscription is not approved");
             }

@@ -1,6 +1,6 @@
 package io.portcullis.token;
 
-import io.portcullis.registry.ClientView;
+import io.portcullis.registry.RegisteredClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -31,7 +31,7 @@ public class TokenRevocation {
         endpoints.call(() -> {
             TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
             TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
-            ClientView client = authenticator.authenticate(endpoint.api(), request, endpoint.issuer(), address);
+            RegisteredClient client = authenticator.authenticate(endpoint.api(), request, endpoint.issuer(), address);
             endpoint.requireAccepted();
             // no approval needed: revoking only takes away the caller's own access
             String token = request.parameter("token");

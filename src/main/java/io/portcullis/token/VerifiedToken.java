@@ -23,4 +23,103 @@ public record VerifiedToken(
     public boolean isDPoPBound() {
         return jkt != null;
     }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The one way to make a token's view: fourteen claims by position invite a swap. */
+    public static final class Builder {
+        private String issuer;
+        private String audience;
+        private String clientId;
+        private String subscriptionId;
+        private String applicationId;
+        private String planId;
+        private String authMethod;
+        private Set<String> scopes;
+        private long issuedAt;
+        private long expiresAt;
+        private String jti;
+        private String subject;
+        private String jkt;
+        private io.portcullis.registry.AccessTokenType type;
+
+        private Builder() {
+        }
+
+        public Builder issuer(String v) {
+            issuer = v;
+            return this;
+        }
+
+        public Builder audience(String v) {
+            audience = v;
+            return this;
+        }
+
+        public Builder clientId(String v) {
+            clientId = v;
+            return this;
+        }
+
+        public Builder subscriptionId(String v) {
+            subscriptionId = v;
+            return this;
+        }
+
+        public Builder applicationId(String v) {
+            applicationId = v;
+            return this;
+        }
+
+        public Builder planId(String v) {
+            planId = v;
+            return this;
+        }
+
+        public Builder authMethod(String v) {
+            authMethod = v;
+            return this;
+        }
+
+        public Builder scopes(Set<String> v) {
+            scopes = v;
+            return this;
+        }
+
+        public Builder issuedAt(long v) {
+            issuedAt = v;
+            return this;
+        }
+
+        public Builder expiresAt(long v) {
+            expiresAt = v;
+            return this;
+        }
+
+        public Builder jti(String v) {
+            jti = v;
+            return this;
+        }
+
+        public Builder subject(String v) {
+            subject = v;
+            return this;
+        }
+
+        public Builder jkt(String v) {
+            jkt = v;
+            return this;
+        }
+
+        public Builder type(io.portcullis.registry.AccessTokenType v) {
+            type = v;
+            return this;
+        }
+
+        public VerifiedToken build() {
+            return new VerifiedToken(issuer, audience, clientId, subscriptionId, applicationId, planId, authMethod, scopes, issuedAt, expiresAt, jti, subject, jkt, type);
+        }
+    }
 }

@@ -1,7 +1,7 @@
 package io.portcullis.admin;
 
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.keys.SigningKeys;
-import io.portcullis.registry.RegistryService;
 import io.portcullis.registry.ScopeMode;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TestUpstream;
@@ -108,7 +108,7 @@ class AdminApiTest {
         // an expired admin token (signed with our key, so only its age is wrong)
         String adminClientSub = given().header("Authorization", "Bearer " + adminToken).get("/admin/v1/subscriptions?applicationId=portcullis-admin")
                 .then().statusCode(200).extract().path("items[0].id");
-        var adminCredentials = new RegistryService.Credentials(java.util.UUID.fromString(adminClientSub), true,
+        var adminCredentials = new IssuedCredentials(java.util.UUID.fromString(adminClientSub), true,
                 io.portcullis.support.AdminClient.CLIENT_ID, null);
         long now = java.time.Instant.now().getEpochSecond();
         String expired = Tokens.sign(keys, Tokens.claims("admin", adminCredentials).claim("scope", "admin")

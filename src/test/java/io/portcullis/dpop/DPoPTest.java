@@ -1,5 +1,7 @@
 package io.portcullis.dpop;
 
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.ApiService;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -11,8 +13,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TestUpstream;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,10 +46,10 @@ class DPoPTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    ApiService apis;
 
     String api;
-    Credentials client;
+    IssuedCredentials client;
     ECKey key;
 
     @BeforeAll
@@ -64,9 +65,9 @@ class DPoPTest {
     String createApi(boolean dpopRequired) {
         fixtures.ensureBasics();
         String id = Fixtures.uniqueId("dpop");
-        registry.createApi(new RegistryService.ApiSpec(id, "DPoP", null, "/" + id, upstream.url("/"), null, null, null, null,
-                List.of(Fixtures.AUTH_METHOD), List.of(new RegistryService.ScopeSpec("read", "Read")), List.of(),
-                List.of(Fixtures.PLAN), null, dpopRequired));
+        apis.create(ApiDefinition.builder(id).name("DPoP").requestPath("/" + id).upstreamUrl(upstream.url("/"))
+                .authMethods(List.of(Fixtures.AUTH_METHOD)).scopes(List.of(new ApiDefinition.Scope("read", "Read")))
+                .routes(List.of()).plans(List.of(Fixtures.PLAN)).dpopRequired(dpopRequired).build());
         return id;
     }
 
@@ -97,7 +98,7 @@ class DPoPTest {
         return jwt.serialize();
     }
 
-    ValidatableResponse tokenRequest(String apiId, Credentials c, String proof) {
+    ValidatableResponse tokenRequest(String apiId, IssuedCredentials c, String proof) {
         var request = given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
                 .formParam("client_id", c.clientId()).formParam("client_secret", c.clientSecret()).formParam("scope", "read");
         if (proof != null) {
@@ -193,7 +194,7 @@ class DPoPTest {
     @Test
     void anApiThatRequiresDPoPRefusesARequestWithoutAProof() throws Exception {
         String strict = createApi(true);
-        Credentials c = fixtures.subscribe(strict);
+        IssuedCredentials c = fixtures.subscribe(strict);
         tokenRequest(strict, c, null).statusCode(400).body("error", equalTo("invalid_dpop_proof"));
         String token = tokenRequest(strict, c, proof(key, claims("POST", tokenUrl(strict)).build())).statusCode(200)
                 .extract().path("access_token");

@@ -1,8 +1,8 @@
 package io.portcullis.gateway;
 
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.ApiSpec;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.ApiService;
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TestUpstream;
 import io.portcullis.support.TokenClient;
@@ -35,7 +35,7 @@ class GatewayStreamingTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    ApiService apis;
 
     @Test
     void bodiesLargerThanTheHeapAreStreamedEachWay() throws Exception {
@@ -44,9 +44,10 @@ class GatewayStreamingTest {
         try (TestUpstream upstream = new TestUpstream()) {
             fixtures.ensureBasics();
             String api = Fixtures.uniqueId("stream");
-            registry.createApi(new ApiSpec(api, "Streaming", null, "/" + api, upstream.url("/"), null, null, null, null,
-                    List.of(Fixtures.AUTH_METHOD), List.of(), List.of(), List.of(Fixtures.PLAN), 30));
-            Credentials client = fixtures.subscribe(api);
+            apis.create(ApiDefinition.builder(api).name("Streaming").requestPath("/" + api).upstreamUrl(upstream.url("/"))
+                    .authMethods(List.of(Fixtures.AUTH_METHOD)).scopes(List.of()).routes(List.of())
+                    .plans(List.of(Fixtures.PLAN)).upstreamTimeoutSeconds(30).build());
+            IssuedCredentials client = fixtures.subscribe(api);
             String token = TokenClient.token(api, client.clientId(), client.clientSecret(), null);
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -81,9 +82,10 @@ class GatewayStreamingTest {
         try (TestUpstream upstream = new TestUpstream()) {
             fixtures.ensureBasics();
             String api = Fixtures.uniqueId("abort");
-            registry.createApi(new ApiSpec(api, "Abort", null, "/" + api, upstream.url("/"), null, null, null, null,
-                    List.of(Fixtures.AUTH_METHOD), List.of(), List.of(), List.of(Fixtures.PLAN), 30));
-            Credentials client = fixtures.subscribe(api);
+            apis.create(ApiDefinition.builder(api).name("Abort").requestPath("/" + api).upstreamUrl(upstream.url("/"))
+                    .authMethods(List.of(Fixtures.AUTH_METHOD)).scopes(List.of()).routes(List.of())
+                    .plans(List.of(Fixtures.PLAN)).upstreamTimeoutSeconds(30).build());
+            IssuedCredentials client = fixtures.subscribe(api);
             String token = TokenClient.token(api, client.clientId(), client.clientSecret(), null);
             try (java.net.Socket socket = new java.net.Socket("localhost", 8081)) {
                 socket.getOutputStream().write(("GET /" + api + "/download?bytes=" + SIZE + " HTTP/1.1\r\nHost: localhost\r\n"

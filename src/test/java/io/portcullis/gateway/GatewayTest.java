@@ -1,12 +1,13 @@
 package io.portcullis.gateway;
 
+import io.portcullis.registry.ApiService;
+import io.portcullis.registry.PlanDefinition;
+import io.portcullis.registry.PlanService;
+import io.portcullis.registry.SubscriptionService;
 import io.agroal.api.AgroalDataSource;
 import io.portcullis.keys.SigningKeys;
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.ApiSpec;
-import io.portcullis.registry.RegistryService.Credentials;
-import io.portcullis.registry.RegistryService.RouteSpec;
-import io.portcullis.registry.RegistryService.ScopeSpec;
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.registry.ScopeMode;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TestUpstream;
@@ -44,7 +45,13 @@ class GatewayTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    ApiService apis;
+
+    @Inject
+    PlanService plans;
+
+    @Inject
+    SubscriptionService subscriptions;
 
     @Inject
     SigningKeys keys;
@@ -53,7 +60,7 @@ class GatewayTest {
     AgroalDataSource dataSource;
 
     String api;
-    Credentials client;
+    IssuedCredentials client;
     String token;
 
     @BeforeAll
@@ -69,12 +76,11 @@ class GatewayTest {
     String createApi(String upstreamUrl, boolean hideCredentials, Integer timeout, List<String> plans) {
         fixtures.ensureBasics();
         String id = Fixtures.uniqueId("gw");
-        registry.createApi(new ApiSpec(id, "Gateway " + id, null, "/" + id, upstreamUrl, null, null, hideCredentials, null,
-                List.of(Fixtures.AUTH_METHOD),
-                List.of(new ScopeSpec("read", "Read"), new ScopeSpec("write", "Write")),
-                List.of(new RouteSpec("/admin", List.of(), List.of("read", "write")),
-                        new RouteSpec("/", List.of("POST", "PUT", "PATCH", "DELETE"), List.of("write"))),
-                plans, timeout));
+        apis.create(ApiDefinition.builder(id).name("Gateway " + id).requestPath("/" + id).upstreamUrl(upstreamUrl)
+                .hideCredentials(hideCredentials).authMethods(List.of(Fixtures.AUTH_METHOD))
+                .scopes(List.of(new ApiDefinition.Scope("read", "Read"), new ApiDefinition.Scope("write", "Write")))
+                .routes(List.of(new ApiDefinition.Route("/admin", List.of(), List.of("read", "write")),
+                        new ApiDefinition.Route("/", List.of("POST", "PUT", "PATCH", "DELETE"), List.of("write")))).plans(plans).upstreamTimeoutSeconds(timeout).build());
         return id;
     }
 
@@ -192,7 +198,7 @@ class GatewayTest {
     @Test
     void scopeHeaderIsAbsentWithoutScopesAndCredentialsCanBeHidden() {
         String hidden = createApi(upstream.url("/"), true, null, List.of(Fixtures.PLAN));
-        Credentials c = fixtures.subscribe(hidden);
+        IssuedCredentials c = fixtures.subscribe(hidden);
         String noScope = TokenClient.token(hidden, c.clientId(), c.clientSecret(), null);
         var h = given().header("Authorization", "Bearer " + noScope).get("/" + hidden + "/x").then()
                 .statusCode(200).extract().jsonPath().getMap("headers");
@@ -272,7 +278,7 @@ class GatewayTest {
     @Test
     void tokenOfAnotherApiOrIssuer() {
         String other = createApi(upstream.url("/"), false, null, List.of(Fixtures.PLAN));
-        Credentials c = fixtures.subscribe(other);
+        IssuedCredentials c = fixtures.subscribe(other);
         refused("Bearer " + TokenClient.token(other, c.clientId(), c.clientSecret(), null), "/" + api + "/x",
                 "The access token is not for this API");
         refused("Bearer " + sign(claims(api).issuer("https://elsewhere.example/auth/x/api/" + api)), "/" + api + "/x",
@@ -281,9 +287,9 @@ class GatewayTest {
 
     @Test
     void deletedOrUnapprovedSubscription() {
-        registry.revokeApproval(client.subscriptionId());
+        subscriptions.revokeApproval(client.subscriptionId());
         refused("Bearer " + token, "/" + api + "/x", "The subscription of this access token is not approved");
-        registry.deleteSubscription(client.subscriptionId());
+        subscriptions.delete(client.subscriptionId());
         refused("Bearer " + token, "/" + api + "/x", "The subscription of this access token no longer exists");
     }
 
@@ -328,7 +334,7 @@ class GatewayTest {
             closedPort = socket.getLocalPort();
         }
         String dead = createApi("http://127.0.0.1:" + closedPort, false, null, List.of(Fixtures.PLAN));
-        Credentials c = fixtures.subscribe(dead);
+        IssuedCredentials c = fixtures.subscribe(dead);
         String t = TokenClient.token(dead, c.clientId(), c.clientSecret(), null);
         given().header("Authorization", "Bearer " + t).get("/" + dead + "/x").then()
                 .statusCode(502).contentType("application/json").body("error", equalTo("bad_gateway"));
@@ -348,9 +354,9 @@ class GatewayTest {
     @Test
     void overThePlansRateLimitIs429WithRetryAfter() {
         String planId = Fixtures.uniqueId("limited");
-        registry.createPlan(planId, "Three a minute", false, 3);
+        plans.create(new PlanDefinition(planId, "Three a minute", null, false, 3));
         String limited = createApi(upstream.url("/"), false, null, List.of(planId));
-        Credentials c = fixtures.subscribe(limited, ScopeMode.ALL, List.of(), false,
+        IssuedCredentials c = fixtures.subscribe(limited, ScopeMode.ALL, List.of(), false,
                 io.portcullis.registry.ClientType.CONFIDENTIAL, planId);
         String t = TokenClient.token(limited, c.clientId(), c.clientSecret(), null);
         for (int i = 0; i < 3; i++) {
@@ -361,7 +367,7 @@ class GatewayTest {
                 .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]?"))
                 .body("error", equalTo("rate_limited"));
         // the limit is per subscription: another one is not affected
-        Credentials other = fixtures.subscribe(limited, ScopeMode.ALL, List.of(), false,
+        IssuedCredentials other = fixtures.subscribe(limited, ScopeMode.ALL, List.of(), false,
                 io.portcullis.registry.ClientType.CONFIDENTIAL, planId);
         given().header("Authorization", "Bearer " + TokenClient.token(limited, other.clientId(), other.clientSecret(), null))
                 .get("/" + limited + "/x").then().statusCode(200);

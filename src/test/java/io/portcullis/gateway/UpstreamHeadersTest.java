@@ -1,6 +1,7 @@
 package io.portcullis.gateway;
 
 import io.portcullis.registry.AccessTokenType;
+import io.portcullis.registry.ApiDefinition;
 import io.portcullis.registry.ApiView;
 import io.portcullis.token.VerifiedToken;
 import io.vertx.core.MultiMap;
@@ -18,12 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Which headers cross the gateway, each way, without HTTP. */
 class UpstreamHeadersTest {
     static ApiView api(boolean hideCredentials) {
-        return new ApiView("pets", "Pets", null, "/pets", "http://pets:8080", 3600, true, hideCredentials, false, 60, false,
-                AccessTokenType.AT_JWT, Set.of("default"), Map.of("read", "Read"), List.of());
+        return ApiView.of(ApiDefinition.builder("pets").name("Pets").requestPath("/pets").upstreamUrl("http://pets:8080")
+                .tokenLifetimeSeconds(3600).clientCredentialsEnabled(true).hideCredentials(hideCredentials).deprecated(false)
+                .upstreamTimeoutSeconds(60).dpopRequired(false).accessTokenType("at+jwt").authMethods("default")
+                .scopes(List.of(new ApiDefinition.Scope("read", "Read"))).routes().plans().build());
     }
 
-    static final VerifiedToken TOKEN = new VerifiedToken("iss", "pets", "client-1", "sub-1", "app", "basic", "default",
-            Set.of("write", "read"), 1, 2, "jti", "client-1", null, AccessTokenType.AT_JWT);
+    static final VerifiedToken TOKEN = VerifiedToken.builder().issuer("iss").audience("pets").clientId("client-1")
+            .subscriptionId("sub-1").applicationId("app").planId("basic").authMethod("default")
+            .scopes(Set.of("write", "read")).issuedAt(1).expiresAt(2).jti("jti").subject("client-1")
+            .type(AccessTokenType.AT_JWT).build();
 
     @Test
     void theGatewaysOwnHeadersReplaceTheCallers() {

@@ -1,7 +1,7 @@
 package io.portcullis.hardening;
 
 import io.agroal.api.AgroalDataSource;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,7 +41,7 @@ class BruteForceTest {
     @org.junit.jupiter.api.Order(1)
     void failuresCountedByAnotherReplicaLockHereToo() throws Exception {
         String api = fixtures.api("read");
-        Credentials victim = fixtures.subscribe(api);
+        IssuedCredentials victim = fixtures.subscribe(api);
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "insert into failed_authentication (subject, window_start, failures) values (?, now(), 4)")) {
             // four failures another replica counted in a window that began just now
@@ -65,7 +65,7 @@ class BruteForceTest {
     @org.junit.jupiter.api.Order(4)
     void aFloodOfWrongAdminSecretsSlowsNobody() throws Exception {
         String api = fixtures.api("read");
-        Credentials other = fixtures.subscribe(api);
+        IssuedCredentials other = fixtures.subscribe(api);
         java.util.concurrent.ExecutorService flood = java.util.concurrent.Executors.newFixedThreadPool(24);
         try {
             java.util.List<java.util.concurrent.Future<Integer>> guesses = new java.util.ArrayList<>();
@@ -93,7 +93,7 @@ class BruteForceTest {
     @org.junit.jupiter.api.Order(3)
     void aLockedClientIdStillGetsItsAnswersWithItsCredentials() {
         String api = fixtures.api("read");
-        Credentials victim = fixtures.subscribe(api);
+        IssuedCredentials victim = fixtures.subscribe(api);
         for (int i = 0; i < 5; i++) {
             TokenClient.post(api, victim.clientId(), "guess-" + i, null).statusCode();
         }
@@ -123,7 +123,7 @@ class BruteForceTest {
     @org.junit.jupiter.api.Order(2)
     void oneAddressGuessingManyClientIdsIsLockedOut() {
         String api = fixtures.api("read");
-        Credentials real = fixtures.subscribe(api);
+        IssuedCredentials real = fixtures.subscribe(api);
         int refused = 0;
         for (int i = 0; i < 45; i++) {
             int status = TokenClient.post(api, String.format("%032x", i + 12345), "guess", null).statusCode();

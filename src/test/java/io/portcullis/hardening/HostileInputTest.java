@@ -1,8 +1,9 @@
 package io.portcullis.hardening;
 
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.ApiService;
 import io.agroal.api.AgroalDataSource;
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.AdminClient;
 import io.portcullis.support.DatabaseSnapshot;
 import io.portcullis.support.Fixtures;
@@ -43,13 +44,13 @@ class HostileInputTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    ApiService apis;
 
     @Inject
     AgroalDataSource dataSource;
 
     String api;
-    Credentials client;
+    IssuedCredentials client;
     String token;
     String adminToken;
 
@@ -67,9 +68,10 @@ class HostileInputTest {
     void setUp() {
         fixtures.ensureBasics();
         api = Fixtures.uniqueId("hostile");
-        registry.createApi(new RegistryService.ApiSpec(api, "Hostile", null, "/" + api, upstream.url("/"), null, null, null, null,
-                List.of(Fixtures.AUTH_METHOD), List.of(new RegistryService.ScopeSpec("read", "Read")),
-                List.of(new RegistryService.RouteSpec("/admin", List.of(), List.of("read"))), List.of(Fixtures.PLAN), null));
+        apis.create(ApiDefinition.builder(api).name("Hostile").requestPath("/" + api).upstreamUrl(upstream.url("/"))
+                .authMethods(List.of(Fixtures.AUTH_METHOD)).scopes(List.of(new ApiDefinition.Scope("read", "Read")))
+                .routes(List.of(new ApiDefinition.Route("/admin", List.of(), List.of("read")))).plans(List.of(Fixtures.PLAN))
+                .build());
         client = fixtures.subscribe(api);
         token = TokenClient.token(api, client.clientId(), client.clientSecret(), null);
         adminToken = AdminClient.token();

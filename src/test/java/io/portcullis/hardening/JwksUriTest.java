@@ -1,5 +1,6 @@
 package io.portcullis.hardening;
 
+import io.portcullis.registry.CredentialService;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
@@ -10,8 +11,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,10 +51,10 @@ class JwksUriTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    CredentialService credentials;
 
     String api;
-    Credentials client;
+    IssuedCredentials client;
     ECKey key;
 
     @BeforeEach
@@ -119,7 +119,7 @@ class JwksUriTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            registry.setClientKeys(client.subscriptionId(), null, "http://127.0.0.1:" + silent.getLocalPort() + "/jwks");
+            credentials.setClientKeys(client.subscriptionId(), null, "http://127.0.0.1:" + silent.getLocalPort() + "/jwks");
 
             ExecutorService callers = Executors.newFixedThreadPool(24);
             try {
@@ -128,7 +128,7 @@ class JwksUriTest {
                     assertions.add(callers.submit(() -> tokenWithAssertion(assertion(key))));
                 }
                 // meanwhile, other clients and endpoints answer at once
-                Credentials other = fixtures.subscribe(api);
+                IssuedCredentials other = fixtures.subscribe(api);
                 long start = System.nanoTime();
                 TokenClient.token(api, other.clientId(), other.clientSecret(), "read");
                 given().get("/auth/jwks").then().statusCode(200);
@@ -159,13 +159,13 @@ class JwksUriTest {
         String padded = new JWKSet(key.toPublicJWK()).toString().replaceFirst("\\{", "{\"pad\":\"" + "x".repeat(70_000) + "\",");
         HttpServer big = keyHost(otherHits, "/big", 200, padded.getBytes(StandardCharsets.UTF_8), null);
         try {
-            registry.setClientKeys(client.subscriptionId(), null, url(redirect, "/moved"));
+            credentials.setClientKeys(client.subscriptionId(), null, url(redirect, "/moved"));
             assertEquals(401, tokenWithAssertion(assertion(key)), "a redirect is not followed");
             assertEquals(1, otherHits.get(), "the redirecting host was asked");
             assertEquals(0, targetHits.get(), "the redirect's target was never asked");
 
             client = fixtures.subscribe(api);
-            registry.setClientKeys(client.subscriptionId(), null, url(big, "/big"));
+            credentials.setClientKeys(client.subscriptionId(), null, url(big, "/big"));
             assertEquals(401, tokenWithAssertion(assertion(key)), "a key set over 64 KiB is refused");
             assertEquals(2, otherHits.get());
         } finally {
@@ -181,7 +181,7 @@ class JwksUriTest {
         byte[] good = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
         HttpServer host = keyHost(hits, "/jwks", 200, good, null);
         try {
-            registry.setClientKeys(client.subscriptionId(), null, url(host, "/jwks"));
+            credentials.setClientKeys(client.subscriptionId(), null, url(host, "/jwks"));
             assertEquals(200, tokenWithAssertion(assertion(key)));
             assertEquals(1, hits.get());
             ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID("unknown-" + UUID.randomUUID()).generate();

@@ -4,7 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.portcullis.ops.AuditLog;
 import io.portcullis.registry.Registry;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,7 +53,7 @@ class RefusalFloodTest {
     @Test
     void madeUpClientIdsAreReadOnceAndEvictNobody() {
         String api = fixtures.api("read");
-        Credentials known = fixtures.subscribe(api);
+        IssuedCredentials known = fixtures.subscribe(api);
         TokenClient.token(api, known.clientId(), known.clientSecret(), "read");
         assertNotNull(registry.cachedClient(known.clientId()), "the real client is cached");
 

@@ -1,7 +1,8 @@
 package io.portcullis.interop;
 
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.ApiService;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,7 +59,7 @@ class ResourceServerInteropTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    ApiService apis;
 
     /** An API whose tokens say typ at+jwt (the default), and one whose tokens say JWT. */
     String atJwtApi;
@@ -72,15 +73,16 @@ class ResourceServerInteropTest {
         fixtures.ensureBasics();
         atJwtApi = fixtures.api("read");
         jwtApi = Fixtures.uniqueId("typjwt");
-        registry.createApi(new RegistryService.ApiSpec(jwtApi, "Plain JWT", null, "/" + jwtApi, "http://127.0.0.1:9/", null, null, null,
-                null, List.of(Fixtures.AUTH_METHOD), List.of(new RegistryService.ScopeSpec("read", "Read")), List.of(), List.of(Fixtures.PLAN),
-                null, null, "JWT"));
-        Credentials client = fixtures.subscribe(atJwtApi);
-        Credentials jwtClient = fixtures.subscribe(jwtApi);
+        apis.create(ApiDefinition.builder(jwtApi).name("Plain JWT").requestPath("/" + jwtApi)
+                .upstreamUrl("http://127.0.0.1:9/").authMethods(List.of(Fixtures.AUTH_METHOD))
+                .scopes(List.of(new ApiDefinition.Scope("read", "Read"))).routes(List.of()).plans(List.of(Fixtures.PLAN))
+                .accessTokenType("JWT").build());
+        IssuedCredentials client = fixtures.subscribe(atJwtApi);
+        IssuedCredentials jwtClient = fixtures.subscribe(jwtApi);
         token = TokenClient.token(atJwtApi, client.clientId(), client.clientSecret(), "read");
         jwtToken = TokenClient.token(jwtApi, jwtClient.clientId(), jwtClient.clientSecret(), "read");
         String other = fixtures.api("read");
-        Credentials otherClient = fixtures.subscribe(other);
+        IssuedCredentials otherClient = fixtures.subscribe(other);
         otherApisToken = TokenClient.token(other, otherClient.clientId(), otherClient.clientSecret(), "read");
     }
 
@@ -100,7 +102,7 @@ class ResourceServerInteropTest {
         // past the guard, to an upstream that is not there: 502, not 401
         io.restassured.RestAssured.given().header("Authorization", "Bearer " + jwtToken).get("/" + jwtApi + "/x").then().statusCode(502);
         io.restassured.RestAssured.given().header("Authorization", "Bearer " + token).get("/" + atJwtApi + "/x").then().statusCode(502);
-        Credentials resourceServer = fixtures.subscribe(jwtApi);
+        IssuedCredentials resourceServer = fixtures.subscribe(jwtApi);
         io.restassured.RestAssured.given().auth().preemptive().basic(resourceServer.clientId(), resourceServer.clientSecret())
                 .contentType("application/x-www-form-urlencoded").formParam("token", jwtToken)
                 .post("/auth/" + Fixtures.AUTH_METHOD + "/api/" + jwtApi + "/introspect").then().statusCode(200)

@@ -8,6 +8,6 @@ final class SigningKeysAccess {
     }
 
     static KeyPair generate(String alg) throws Exception {
-        return io.portcullis.keys.SigningKeys.generate(alg);
+        return io.portcullis.keys.KeyPairs.generate(alg);
     }
 }

@@ -1,10 +1,12 @@
 package io.portcullis.jmh;
 
 import io.portcullis.keys.SigningKeys;
+import io.portcullis.registry.ApiDefinition;
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.ClientSecrets;
 import io.portcullis.registry.ClientType;
-import io.portcullis.registry.ClientView;
+import io.portcullis.registry.RegisteredClient;
+import io.portcullis.registry.SubscriptionDefinition;
 import io.portcullis.registry.ScopeMode;
 import io.portcullis.token.AccessTokenIssuer;
 import io.portcullis.token.ScopePolicy;
@@ -48,7 +50,7 @@ public class TokenPathBenchmarks {
     public String provider;
 
     private ApiView api;
-    private ClientView client;
+    private RegisteredClient client;
     private String secret;
     private byte[] form;
     private SigningKeys.ActiveKey key;
@@ -64,12 +66,14 @@ public class TokenPathBenchmarks {
         Map<String, String> scopes = new LinkedHashMap<>();
         scopes.put("read", "Read");
         scopes.put("write", "Write");
-        api = new ApiView("api-0001", "API", null, "/api-0001", "http://127.0.0.1:18090/", 3600, true, false, false, 60, false,
-                io.portcullis.registry.AccessTokenType.AT_JWT,
-                Set.of("default"), scopes, List.of());
+        api = ApiView.of(ApiDefinition.builder("api-0001").name("API").requestPath("/api-0001").upstreamUrl("http://127.0.0.1:18090/")
+                .tokenLifetimeSeconds(3600).clientCredentialsEnabled(true).hideCredentials(false).deprecated(false)
+                .upstreamTimeoutSeconds(60).dpopRequired(false).accessTokenType("at+jwt").authMethods("default").routes().plans()
+                .scopes(scopes.entrySet().stream().map(e -> new ApiDefinition.Scope(e.getKey(), e.getValue())).toList()).build());
         secret = ClientSecrets.newSecret();
-        client = new ClientView("bench-client-00001", ClientSecrets.hash(secret), UUID.randomUUID(), "bench-app-00001",
-                ClientType.CONFIDENTIAL, "api-0001", "basic", true, false, ScopeMode.ALL, Set.of(), null, null, null, null);
+        client = new RegisteredClient("bench-client-00001", UUID.randomUUID(), ClientType.CONFIDENTIAL, true,
+                new SubscriptionDefinition("bench-app-00001", "api-0001", "basic", false, ScopeMode.ALL, List.of()),
+                new RegisteredClient.Credentials(ClientSecrets.hash(secret), null, null, null, null));
         form = ("grant_type=client_credentials&client_id=bench-client-00001&client_secret=" + secret + "&scope=read")
                 .getBytes(StandardCharsets.UTF_8);
         KeyPair pair = SigningKeysAccess.generate(alg);

@@ -5,7 +5,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,7 +38,7 @@ class Es256SigningTest {
     @Test
     void tokensAreSignedWithAnEs256KeyFromTheJwks() throws Exception {
         String api = fixtures.api("read");
-        Credentials client = fixtures.subscribe(api);
+        IssuedCredentials client = fixtures.subscribe(api);
         SignedJWT jwt = SignedJWT.parse(TokenClient.token(api, client.clientId(), client.clientSecret(), "read"));
         assertEquals(JWSAlgorithm.ES256, jwt.getHeader().getAlgorithm());
         assertEquals("at+jwt", jwt.getHeader().getType().getType());

@@ -17,7 +17,7 @@ class SignatureAlgorithmsTest {
     @ParameterizedTest
     @ValueSource(strings = {"RS256", "PS256", "ES256", "EdDSA"})
     void generatedKeysSignAndVerify(String alg) throws Exception {
-        KeyPair pair = SigningKeys.generate(alg);
+        KeyPair pair = io.portcullis.keys.KeyPairs.generate(alg);
         String token = Jwt.claims().subject("s").jws().algorithm(SignatureAlgorithm.fromAlgorithm(alg)).type("at+jwt").sign(pair.getPrivate());
         JsonWebSignature jws = new JsonWebSignature();
         jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, alg));

@@ -1,9 +1,13 @@
 package io.portcullis.lifecycle;
 
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.ApiService;
+import io.portcullis.registry.AuthMethodDefinition;
+import io.portcullis.registry.AuthMethodService;
+import io.portcullis.registry.SubscriptionService;
 import io.agroal.api.AgroalDataSource;
 import io.portcullis.keys.SigningKeys;
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TestUpstream;
 import io.portcullis.support.TokenClient;
@@ -36,7 +40,13 @@ class IntrospectionAndRevocationTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    ApiService apis;
+
+    @Inject
+    AuthMethodService authMethods;
+
+    @Inject
+    SubscriptionService subscriptions;
 
     @Inject
     SigningKeys keys;
@@ -45,7 +55,7 @@ class IntrospectionAndRevocationTest {
     AgroalDataSource dataSource;
 
     String api;
-    Credentials client;
+    IssuedCredentials client;
     String token;
 
     @BeforeAll
@@ -62,9 +72,9 @@ class IntrospectionAndRevocationTest {
     void setUp() {
         fixtures.ensureBasics();
         api = Fixtures.uniqueId("life");
-        registry.createApi(new RegistryService.ApiSpec(api, "Lifecycle", null, "/" + api, upstream.url("/"), null, null, null,
-                null, List.of(Fixtures.AUTH_METHOD), List.of(new RegistryService.ScopeSpec("read", "Read")), List.of(),
-                List.of(Fixtures.PLAN), null));
+        apis.create(ApiDefinition.builder(api).name("Lifecycle").requestPath("/" + api).upstreamUrl(upstream.url("/"))
+                .authMethods(List.of(Fixtures.AUTH_METHOD)).scopes(List.of(new ApiDefinition.Scope("read", "Read")))
+                .routes(List.of()).plans(List.of(Fixtures.PLAN)).build());
         client = fixtures.subscribe(api);
         token = TokenClient.token(api, client.clientId(), client.clientSecret(), "read");
     }
@@ -73,17 +83,17 @@ class IntrospectionAndRevocationTest {
         return "/auth/" + Fixtures.AUTH_METHOD + "/api/" + api + "/" + endpoint;
     }
 
-    ValidatableResponse introspect(Credentials caller, String subject) {
+    ValidatableResponse introspect(IssuedCredentials caller, String subject) {
         return given().auth().preemptive().basic(caller.clientId(), caller.clientSecret())
                 .contentType("application/x-www-form-urlencoded").formParam("token", subject)
                 .post(path("introspect")).then().header("Cache-Control", "no-store");
     }
 
-    void inactive(Credentials caller, String subject) {
+    void inactive(IssuedCredentials caller, String subject) {
         introspect(caller, subject).statusCode(200).body("$", aMapWithSize(1)).body("active", equalTo(false));
     }
 
-    ValidatableResponse revoke(Credentials caller, String subject) {
+    ValidatableResponse revoke(IssuedCredentials caller, String subject) {
         return given().contentType("application/x-www-form-urlencoded")
                 .formParam("client_id", caller.clientId()).formParam("client_secret", caller.clientSecret())
                 .formParam("token", subject).formParam("token_type_hint", "access_token")
@@ -93,13 +103,13 @@ class IntrospectionAndRevocationTest {
     // ---- introspection ----
 
     /** A token of the second auth method of a new API that accepts two. */
-    String tokenOfASecondAuthMethod(String method, RegistryService.ApiSpec[] spec) {
-        registry.createAuthMethod(method, "Second", true);
+    String tokenOfASecondAuthMethod(String method, ApiDefinition[] spec) {
+        authMethods.create(new AuthMethodDefinition(method, "Second", null, true));
         String id = Fixtures.uniqueId("drift");
-        spec[0] = new RegistryService.ApiSpec(id, "Drift", null, "/" + id, upstream.url("/"), null, null, null,
-                null, List.of(Fixtures.AUTH_METHOD, method), List.of(new RegistryService.ScopeSpec("read", "Read")), List.of(),
-                List.of(Fixtures.PLAN), null);
-        registry.createApi(spec[0]);
+        spec[0] = ApiDefinition.builder(id).name("Drift").requestPath("/" + id).upstreamUrl(upstream.url("/"))
+                .authMethods(List.of(Fixtures.AUTH_METHOD, method)).scopes(List.of(new ApiDefinition.Scope("read", "Read")))
+                .routes(List.of()).plans(List.of(Fixtures.PLAN)).build();
+        apis.create(spec[0]);
         api = id;
         client = fixtures.subscribe(api);
         return given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
@@ -109,16 +119,15 @@ class IntrospectionAndRevocationTest {
 
     @Test
     void aTokenOfAnAuthMethodTheApiNoLongerAcceptsIsInactiveAndRefusedAtTheGateway() {
-        RegistryService.ApiSpec[] spec = new RegistryService.ApiSpec[1];
+        ApiDefinition[] spec = new ApiDefinition[1];
         String method = Fixtures.uniqueId("am");
         String second = tokenOfASecondAuthMethod(method, spec);
-        Credentials resourceServer = fixtures.subscribe(api);
+        IssuedCredentials resourceServer = fixtures.subscribe(api);
         introspect(resourceServer, second).statusCode(200).body("active", equalTo(true));
         given().header("Authorization", "Bearer " + second).get("/" + api + "/x").then().statusCode(200);
 
-        RegistryService.ApiSpec s = spec[0];
-        registry.updateApi(api, new RegistryService.ApiSpec(s.id(), s.name(), s.description(), s.requestPath(), s.upstreamUrl(),
-                null, null, null, null, List.of(Fixtures.AUTH_METHOD), s.scopes(), s.routes(), s.plans(), null));
+        ApiDefinition s = spec[0];
+        apis.replace(api, s.toBuilder().authMethods(Fixtures.AUTH_METHOD).build());
         inactive(resourceServer, second);
         given().header("Authorization", "Bearer " + second).get("/" + api + "/x").then().statusCode(401)
                 .header("WWW-Authenticate", org.hamcrest.Matchers.containsString("error=\"invalid_token\""));
@@ -127,11 +136,11 @@ class IntrospectionAndRevocationTest {
     @Test
     void aTokenOfADisabledAuthMethodIsInactiveAndRefusedAtTheGateway() {
         String method = Fixtures.uniqueId("am");
-        String second = tokenOfASecondAuthMethod(method, new RegistryService.ApiSpec[1]);
-        Credentials resourceServer = fixtures.subscribe(api);
+        String second = tokenOfASecondAuthMethod(method, new ApiDefinition[1]);
+        IssuedCredentials resourceServer = fixtures.subscribe(api);
         introspect(resourceServer, second).statusCode(200).body("active", equalTo(true));
 
-        registry.updateAuthMethod(method, "Second", null, false);
+        authMethods.replace(method, new AuthMethodDefinition(method, "Second", null, false));
         inactive(resourceServer, second);
         given().header("Authorization", "Bearer " + second).get("/" + api + "/x").then().statusCode(401);
         // the token of the auth method that still stands is unaffected
@@ -142,7 +151,7 @@ class IntrospectionAndRevocationTest {
 
     @Test
     void activeTokenCarriesItsClaims() {
-        Credentials resourceServer = fixtures.subscribe(api);
+        IssuedCredentials resourceServer = fixtures.subscribe(api);
         introspect(resourceServer, token).statusCode(200)
                 .body("active", equalTo(true))
                 .body("client_id", equalTo(client.clientId()))
@@ -162,7 +171,7 @@ class IntrospectionAndRevocationTest {
         inactive(client, "not-a-token");
         inactive(client, token.substring(0, token.length() - 4) + "AAAA");
         String otherApi = fixtures.api("read");
-        Credentials other = fixtures.subscribe(otherApi);
+        IssuedCredentials other = fixtures.subscribe(otherApi);
         // a token of another API, introspected at this API's endpoint
         inactive(client, TokenClient.token(otherApi, other.clientId(), other.clientSecret(), null));
         // a token signed by a key that is not ours
@@ -172,7 +181,7 @@ class IntrospectionAndRevocationTest {
     @Test
     void onlyClientsOfThisApiMayIntrospect() {
         String otherApi = fixtures.api("read");
-        Credentials stranger = fixtures.subscribe(otherApi);
+        IssuedCredentials stranger = fixtures.subscribe(otherApi);
         introspect(stranger, token).statusCode(401).body("error", equalTo("invalid_client"));
         given().contentType("application/x-www-form-urlencoded").formParam("token", token)
                 .post(path("introspect")).then().statusCode(401).body("error", equalTo("invalid_client"));
@@ -185,13 +194,13 @@ class IntrospectionAndRevocationTest {
     /** A subscription whose approval was withdrawn still authenticates: it may not introspect, but may still revoke its own tokens. */
     @Test
     void anUnapprovedSubscriptionMayNotIntrospectButMayRevoke() {
-        Credentials resourceServer = fixtures.subscribe(api);
+        IssuedCredentials resourceServer = fixtures.subscribe(api);
         introspect(resourceServer, token).statusCode(200).body("active", equalTo(true));
-        registry.revokeApproval(resourceServer.subscriptionId());
+        subscriptions.revokeApproval(resourceServer.subscriptionId());
         introspect(resourceServer, token).statusCode(400).body("error", equalTo("unauthorized_client"));
-        registry.revokeApproval(client.subscriptionId());
+        subscriptions.revokeApproval(client.subscriptionId());
         revoke(client, token).statusCode(200);
-        registry.approve(client.subscriptionId());
+        subscriptions.approve(client.subscriptionId());
         given().header("Authorization", "Bearer " + token).get("/" + api + "/x").then().statusCode(401);
     }
 
@@ -224,16 +233,16 @@ class IntrospectionAndRevocationTest {
         // the refused revocation did nothing: the token still works
         given().header("Authorization", "Bearer " + sixtyFirst).get("/" + api + "/x").then().statusCode(200);
         // another client of the API has its own count
-        Credentials other = fixtures.subscribe(api);
+        IssuedCredentials other = fixtures.subscribe(api);
         revoke(other, TokenClient.token(api, other.clientId(), other.clientSecret(), "read")).statusCode(200);
     }
 
     @Test
     void anotherClientCannotRevoke() {
-        Credentials other = fixtures.subscribe(api);
+        IssuedCredentials other = fixtures.subscribe(api);
         revoke(other, token).statusCode(400).body("error", equalTo("unauthorized_client"));
         given().header("Authorization", "Bearer " + token).get("/" + api + "/x").then().statusCode(200);
-        revoke(new Credentials(client.subscriptionId(), true, client.clientId(), "wrong"), token).statusCode(401);
+        revoke(new IssuedCredentials(client.subscriptionId(), true, client.clientId(), "wrong"), token).statusCode(401);
         given().header("Authorization", "Bearer " + token).get("/" + api + "/x").then().statusCode(200);
     }
 

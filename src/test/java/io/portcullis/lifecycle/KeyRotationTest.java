@@ -1,5 +1,7 @@
 package io.portcullis.lifecycle;
 
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.ApiService;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
@@ -8,8 +10,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.portcullis.keys.SigningKeys;
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TestUpstream;
 import io.portcullis.support.TokenClient;
@@ -40,7 +41,7 @@ class KeyRotationTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    ApiService apis;
 
     @Inject
     SigningKeys keys;
@@ -69,9 +70,10 @@ class KeyRotationTest {
         try (TestUpstream upstream = new TestUpstream()) {
             fixtures.ensureBasics();
             String api = Fixtures.uniqueId("rot");
-            registry.createApi(new RegistryService.ApiSpec(api, "Rotation", null, "/" + api, upstream.url("/"), null, null, null,
-                    null, List.of(Fixtures.AUTH_METHOD), List.of(), List.of(), List.of(Fixtures.PLAN), null));
-            Credentials client = fixtures.subscribe(api);
+            apis.create(ApiDefinition.builder(api).name("Rotation").requestPath("/" + api).upstreamUrl(upstream.url("/"))
+                    .authMethods(List.of(Fixtures.AUTH_METHOD)).scopes(List.of()).routes(List.of())
+                    .plans(List.of(Fixtures.PLAN)).build());
+            IssuedCredentials client = fixtures.subscribe(api);
 
             String before = TokenClient.token(api, client.clientId(), client.clientSecret(), null);
             Set<String> publishedBefore = publishedKids();

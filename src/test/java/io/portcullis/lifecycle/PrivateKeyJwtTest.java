@@ -1,5 +1,6 @@
 package io.portcullis.lifecycle;
 
+import io.portcullis.registry.CredentialService;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -15,8 +16,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -44,13 +44,13 @@ class PrivateKeyJwtTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    CredentialService credentials;
 
     @Inject
     io.agroal.api.AgroalDataSource dataSource;
 
     String api;
-    Credentials client;
+    IssuedCredentials client;
     RSAKey key;
 
     @BeforeEach
@@ -58,7 +58,7 @@ class PrivateKeyJwtTest {
         api = fixtures.api("read");
         client = fixtures.subscribe(api);
         key = new RSAKeyGenerator(2048).keyID("client-key-1").generate();
-        registry.setClientKeys(client.subscriptionId(), new JWKSet(key.toPublicJWK()).toString(), null);
+        credentials.setClientKeys(client.subscriptionId(), new JWKSet(key.toPublicJWK()).toString(), null);
     }
 
     String tokenEndpoint() {
@@ -209,7 +209,7 @@ class PrivateKeyJwtTest {
         });
         server.start();
         try {
-            registry.setClientKeys(client.subscriptionId(), null, "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
+            credentials.setClientKeys(client.subscriptionId(), null, "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("ec-1").build(), claims(issuer()).build());
             jwt.sign(new ECDSASigner(ec));
             token(jwt.serialize()).statusCode(200);
@@ -221,7 +221,7 @@ class PrivateKeyJwtTest {
     @Test
     void privateKeysAreNotAccepted() {
         org.junit.jupiter.api.Assertions.assertThrows(io.portcullis.registry.RegistryException.class,
-                () -> registry.setClientKeys(client.subscriptionId(), new JWKSet(key).toString(false), null));
+                () -> credentials.setClientKeys(client.subscriptionId(), new JWKSet(key).toString(false), null));
     }
 
     @Test

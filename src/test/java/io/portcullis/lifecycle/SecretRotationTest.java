@@ -1,7 +1,7 @@
 package io.portcullis.lifecycle;
 
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.CredentialService;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,16 +20,16 @@ class SecretRotationTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    CredentialService credentials;
 
     @Test
     void oldSecretWorksDuringTheGracePeriodOnly() throws Exception {
         String api = fixtures.api("read");
-        Credentials original = fixtures.subscribe(api);
+        IssuedCredentials original = fixtures.subscribe(api);
         // before
         TokenClient.post(api, original.clientId(), original.clientSecret(), null).then().statusCode(200);
 
-        Credentials rotated = registry.rotateSecret(original.subscriptionId(), Duration.ofSeconds(2));
+        IssuedCredentials rotated = credentials.rotateSecret(original.subscriptionId(), Duration.ofSeconds(2));
         assertEquals(original.clientId(), rotated.clientId());
         assertNotEquals(original.clientSecret(), rotated.clientSecret());
         // during: both
@@ -45,9 +45,9 @@ class SecretRotationTest {
     @Test
     void aSecondRotationEndsTheFirstOnesGrace() {
         String api = fixtures.api("read");
-        Credentials first = fixtures.subscribe(api);
-        Credentials second = registry.rotateSecret(first.subscriptionId(), Duration.ofHours(24));
-        Credentials third = registry.rotateSecret(first.subscriptionId(), Duration.ofHours(24));
+        IssuedCredentials first = fixtures.subscribe(api);
+        IssuedCredentials second = credentials.rotateSecret(first.subscriptionId(), Duration.ofHours(24));
+        IssuedCredentials third = credentials.rotateSecret(first.subscriptionId(), Duration.ofHours(24));
         TokenClient.post(api, first.clientId(), first.clientSecret(), null).then().statusCode(401);
         TokenClient.post(api, second.clientId(), second.clientSecret(), null).then().statusCode(200);
         TokenClient.post(api, third.clientId(), third.clientSecret(), null).then().statusCode(200);

@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class AuditEventTest {
     @Test
     void fieldsAreCappedAtCapture() {
-        AuditEvent e = AuditEvent.token("a".repeat(500), "b".repeat(500), "c".repeat(500), false, "d".repeat(500),
-                "s".repeat(1_000_000), "g".repeat(2000), "1".repeat(300), "r".repeat(300));
+        AuditEvent e = AuditEvent.token("b".repeat(500), "c".repeat(500), false).actor("a".repeat(500)).error("d".repeat(500))
+                .scopesRequested("s".repeat(1_000_000)).scopesGranted("g".repeat(2000)).remoteAddress("1".repeat(300))
+                .requestId("r".repeat(300)).build();
         assertEquals(64, e.actor().length());
         assertEquals(64, e.apiId().length());
         assertEquals(64, e.authMethodId().length());

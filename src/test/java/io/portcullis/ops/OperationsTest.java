@@ -1,8 +1,9 @@
 package io.portcullis.ops;
 
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.ApiService;
 import io.agroal.api.AgroalDataSource;
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.AdminClient;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TestUpstream;
@@ -33,7 +34,7 @@ class OperationsTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    ApiService apis;
 
     @Inject
     AuditLog audit;
@@ -63,9 +64,10 @@ class OperationsTest {
         try (TestUpstream upstream = new TestUpstream()) {
             fixtures.ensureBasics();
             String api = Fixtures.uniqueId("ops");
-            registry.createApi(new RegistryService.ApiSpec(api, "Ops", null, "/" + api, upstream.url("/"), null, null, null, null,
-                    List.of(Fixtures.AUTH_METHOD), List.of(), List.of(), List.of(Fixtures.PLAN), 1));
-            Credentials client = fixtures.subscribe(api);
+            apis.create(ApiDefinition.builder(api).name("Ops").requestPath("/" + api).upstreamUrl(upstream.url("/"))
+                    .authMethods(List.of(Fixtures.AUTH_METHOD)).scopes(List.of()).routes(List.of())
+                    .plans(List.of(Fixtures.PLAN)).upstreamTimeoutSeconds(1).build());
+            IssuedCredentials client = fixtures.subscribe(api);
             String apiTag = "api=\"" + api + "\"";
 
             double issued = metric("portcullis_tokens_issued_total", apiTag);
@@ -96,7 +98,7 @@ class OperationsTest {
     @Test
     void tokenRequestsAndAdminChangesAreAuditedWithoutSecrets() throws Exception {
         String api = fixtures.api("read");
-        Credentials client = fixtures.subscribe(api);
+        IssuedCredentials client = fixtures.subscribe(api);
         String token = TokenClient.token(api, client.clientId(), client.clientSecret(), "read");
         TokenClient.post(api, client.clientId(), client.clientSecret() + "-wrong", "read").then().statusCode(401);
         String app = Fixtures.uniqueId("aud");
@@ -144,9 +146,10 @@ class OperationsTest {
         try (TestUpstream upstream = new TestUpstream()) {
             fixtures.ensureBasics();
             String api = Fixtures.uniqueId("rid");
-            registry.createApi(new RegistryService.ApiSpec(api, "Rid", null, "/" + api, upstream.url("/"), null, null, null, null,
-                    List.of(Fixtures.AUTH_METHOD), List.of(), List.of(), List.of(Fixtures.PLAN), null));
-            Credentials client = fixtures.subscribe(api);
+            apis.create(ApiDefinition.builder(api).name("Rid").requestPath("/" + api).upstreamUrl(upstream.url("/"))
+                    .authMethods(List.of(Fixtures.AUTH_METHOD)).scopes(List.of()).routes(List.of())
+                    .plans(List.of(Fixtures.PLAN)).build());
+            IssuedCredentials client = fixtures.subscribe(api);
             String token = TokenClient.token(api, client.clientId(), client.clientSecret(), null);
             given().header("Authorization", "Bearer " + token).header("X-Request-Id", "trace-123").get("/" + api + "/x").then()
                     .statusCode(200).header("X-Request-Id", "trace-123")

@@ -1,10 +1,8 @@
 package io.portcullis.portal;
 
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.ApiSpec;
-import io.portcullis.registry.RegistryService.Credentials;
-import io.portcullis.registry.RegistryService.RouteSpec;
-import io.portcullis.registry.RegistryService.ScopeSpec;
+import io.portcullis.registry.ApiService;
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TestUpstream;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,7 +50,7 @@ class PortalBrowserTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    ApiService apis;
 
     @Test
     void aDeveloperCanGetATokenAndCallTheApiFromWhatThePageShows() throws Exception {
@@ -69,12 +67,13 @@ class PortalBrowserTest {
         try (TestUpstream upstream = new TestUpstream()) {
             fixtures.ensureBasics();
             String api = Fixtures.uniqueId("pb");
-            registry.createApi(new ApiSpec(api, "Browser pets " + api, "Pets, as a browser sees them", "/" + api,
-                    upstream.url("/base"), 600, null, null, null, List.of(Fixtures.AUTH_METHOD),
-                    List.of(new ScopeSpec("read", "Read the pets"), new ScopeSpec("write", "Change the pets")),
-                    List.of(new RouteSpec("/", List.of("POST", "PUT", "PATCH", "DELETE"), List.of("write"))),
-                    List.of(Fixtures.PLAN), null));
-            Credentials client = fixtures.subscribe(api);
+            apis.create(ApiDefinition.builder(api).name("Browser pets " + api).description("Pets, as a browser sees them")
+                    .requestPath("/" + api).upstreamUrl(upstream.url("/base")).tokenLifetimeSeconds(600)
+                    .authMethods(List.of(Fixtures.AUTH_METHOD))
+                    .scopes(List.of(new ApiDefinition.Scope("read", "Read the pets"), new ApiDefinition.Scope("write", "Change the pets")))
+                    .routes(List.of(new ApiDefinition.Route("/", List.of("POST", "PUT", "PATCH", "DELETE"), List.of("write"))))
+                    .plans(List.of(Fixtures.PLAN)).build());
+            IssuedCredentials client = fixtures.subscribe(api);
 
             Path profile = Files.createTempDirectory("portal-chromium-");
             WebDriver driver = startBrowser(profile);

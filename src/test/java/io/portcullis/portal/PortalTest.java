@@ -1,9 +1,9 @@
 package io.portcullis.portal;
 
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.ApiSpec;
-import io.portcullis.registry.RegistryService.RouteSpec;
-import io.portcullis.registry.RegistryService.ScopeSpec;
+import io.portcullis.registry.ApiService;
+import io.portcullis.registry.AuthMethodDefinition;
+import io.portcullis.registry.AuthMethodService;
+import io.portcullis.registry.ApiDefinition;
 import io.portcullis.support.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -26,17 +26,20 @@ class PortalTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    ApiService apis;
+
+    @Inject
+    AuthMethodService authMethods;
 
     String createApi(String name, String description, boolean deprecated, List<String> authMethods) {
         fixtures.ensureBasics();
         String id = Fixtures.uniqueId("pg");
-        registry.createApi(new ApiSpec(id, name + " " + id, description, "/" + id, "http://127.0.0.1:9/" + id, 900, null, null,
-                deprecated, authMethods,
-                List.of(new ScopeSpec("read", "Read the pets"), new ScopeSpec("write", "Change the pets")),
-                List.of(new RouteSpec("/admin", List.of(), List.of("read", "write")),
-                        new RouteSpec("/", List.of("POST", "DELETE"), List.of("write"))),
-                List.of(Fixtures.PLAN), null));
+        apis.create(ApiDefinition.builder(id).name(name + " " + id).description(description).requestPath("/" + id)
+                .upstreamUrl("http://127.0.0.1:9/" + id).tokenLifetimeSeconds(900).deprecated(deprecated)
+                .authMethods(authMethods)
+                .scopes(List.of(new ApiDefinition.Scope("read", "Read the pets"), new ApiDefinition.Scope("write", "Change the pets")))
+                .routes(List.of(new ApiDefinition.Route("/admin", List.of(), List.of("read", "write")),
+                        new ApiDefinition.Route("/", List.of("POST", "DELETE"), List.of("write")))).plans(List.of(Fixtures.PLAN)).build());
         return id;
     }
 
@@ -55,7 +58,7 @@ class PortalTest {
     void apiPageShowsTheTokenEndpointsFirstThenTheEndpointScopesAndExamples() {
         fixtures.ensureBasics();
         String partner = Fixtures.uniqueId("am");
-        registry.createAuthMethod(partner, "Partner & Co", true);
+        authMethods.create(new AuthMethodDefinition(partner, "Partner & Co", null, true));
         String api = createApi("Pets", "All about pets", false, List.of(Fixtures.AUTH_METHOD, partner));
         String html = page(api);
 
@@ -136,7 +139,7 @@ class PortalTest {
         String alpha = createApi("Alpha portal", "First", false, List.of(Fixtures.AUTH_METHOD));
         String deprecated = createApi("Deprecated portal", null, true, List.of(Fixtures.AUTH_METHOD));
         String disabledMethod = Fixtures.uniqueId("am");
-        registry.createAuthMethod(disabledMethod, "Switched off", false);
+        authMethods.create(new AuthMethodDefinition(disabledMethod, "Switched off", null, false));
         String unreachable = createApi("Unreachable portal", null, false, List.of(disabledMethod));
 
         String html = given().get("/portal").then().log().ifValidationFails()

@@ -1,7 +1,11 @@
 package io.portcullis.registry;
 
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.ApiService;
+import io.portcullis.registry.SubscriptionDefinition;
+import io.portcullis.registry.SubscriptionService;
 import io.agroal.api.AgroalDataSource;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -25,7 +29,10 @@ class RegistryConstraintsTest {
     Fixtures fixtures;
 
     @Inject
-    RegistryService registry;
+    ApiService apis;
+
+    @Inject
+    SubscriptionService subscriptions;
 
     private void refused(String sql) {
         assertThrows(SQLException.class, () -> {
@@ -46,7 +53,7 @@ class RegistryConstraintsTest {
         refused("insert into api_scope (api_id, scope_id) values ('" + api + "', 'read')");
         refused("insert into subscription (id, application_id, api_id, plan_id, allowed_scopes_mode) values "
                 + "(gen_random_uuid(), 'no-such-app', '" + api + "', 'test-basic', 'all')");
-        Credentials c = fixtures.subscribe(api);
+        IssuedCredentials c = fixtures.subscribe(api);
         refused("update subscription set allowed_scopes_mode = 'some' where id = '" + c.subscriptionId() + "'");
         refused("update subscription set client_secret_hash = 'plaintext-secret' where id = '" + c.subscriptionId() + "'");
         refused("update subscription set client_id = null where id = '" + c.subscriptionId() + "'");
@@ -57,12 +64,14 @@ class RegistryConstraintsTest {
     @Test
     void serviceRulesNameTheField() {
         String api = fixtures.api("read");
-        assertEquals("requestPath", assertThrows(RegistryException.class, () -> registry.createApi(new RegistryService.ApiSpec(
-                "shadow", "x", null, "/auth/x", "http://up", null, null, null, null, List.of(), List.of(), List.of(), List.of(), null))).field);
-        assertEquals("requestPath", assertThrows(RegistryException.class, () -> registry.createApi(new RegistryService.ApiSpec(
-                "overlap", "x", null, "/" + api + "/sub", "http://up", null, null, null, null, List.of(), List.of(), List.of(), List.of(), null))).field);
-        assertEquals(RegistryException.Kind.NOT_FOUND, assertThrows(RegistryException.class, () -> registry.subscribe(
-                new RegistryService.SubscriptionSpec("no-such-app", api, Fixtures.PLAN, false, ScopeMode.ALL, List.of()))).kind);
+        assertEquals("requestPath", assertThrows(RegistryException.class, () -> apis.create(ApiDefinition.builder("shadow")
+                .name("x").requestPath("/auth/x").upstreamUrl("http://up").authMethods(List.of()).scopes(List.of())
+                .routes(List.of()).plans(List.of()).build())).field);
+        assertEquals("requestPath", assertThrows(RegistryException.class, () -> apis.create(ApiDefinition.builder("overlap")
+                .name("x").requestPath("/" + api + "/sub").upstreamUrl("http://up").authMethods(List.of()).scopes(List.of())
+                .routes(List.of()).plans(List.of()).build())).field);
+        assertEquals(RegistryException.Kind.NOT_FOUND, assertThrows(RegistryException.class, () -> subscriptions.subscribe(
+                new SubscriptionDefinition("no-such-app", api, Fixtures.PLAN, false, ScopeMode.ALL, List.of()))).kind);
         assertEquals("allowedScopes", assertThrows(RegistryException.class,
                 () -> fixtures.subscribe(api, ScopeMode.SELECT, List.of("undefined"), false)).field);
     }
@@ -71,8 +80,9 @@ class RegistryConstraintsTest {
     void deprecatedApiTakesNoNewSubscriptions() {
         fixtures.ensureBasics();
         String id = Fixtures.uniqueId("old");
-        registry.createApi(new RegistryService.ApiSpec(id, "Old", null, "/" + id, "http://up", null, null, null, true,
-                List.of(Fixtures.AUTH_METHOD), List.of(), List.of(), List.of(Fixtures.PLAN), null));
+        apis.create(ApiDefinition.builder(id).name("Old").requestPath("/" + id).upstreamUrl("http://up").deprecated(true)
+                .authMethods(List.of(Fixtures.AUTH_METHOD)).scopes(List.of()).routes(List.of()).plans(List.of(Fixtures.PLAN))
+                .build());
         RegistryException e = assertThrows(RegistryException.class, () -> fixtures.subscribe(id));
         assertEquals(RegistryException.Kind.CONFLICT, e.kind);
     }

@@ -1,9 +1,11 @@
 package io.portcullis.resource;
 
+import io.portcullis.registry.ApiDefinition;
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.AuthMethodView;
 import io.portcullis.registry.ClientType;
-import io.portcullis.registry.ClientView;
+import io.portcullis.registry.RegisteredClient;
+import io.portcullis.registry.SubscriptionDefinition;
 import io.portcullis.registry.ScopeMode;
 import io.portcullis.token.VerifiedToken;
 import org.junit.jupiter.api.Test;
@@ -26,23 +28,29 @@ class AccessTokenRulesTest {
     static final UUID SUBSCRIPTION = UUID.randomUUID();
 
     static ApiView api(boolean dpopRequired, Set<String> authMethods) {
-        return new ApiView("pets", "Pets", null, "/pets", "http://pets:8080", 3600, true, false, false, 60, dpopRequired, io.portcullis.registry.AccessTokenType.AT_JWT,
-                authMethods, Map.of("read", "Read", "write", "Write"),
-                List.of(new ApiView.RouteView("/", Set.of("POST"), Set.of("write")), new ApiView.RouteView("/", Set.of("GET"), Set.of("read"))));
+        return ApiView.of(ApiDefinition.builder("pets").name("Pets").requestPath("/pets").upstreamUrl("http://pets:8080")
+                .tokenLifetimeSeconds(3600).clientCredentialsEnabled(true).hideCredentials(false).deprecated(false)
+                .upstreamTimeoutSeconds(60).dpopRequired(dpopRequired).accessTokenType("at+jwt").authMethods(List.copyOf(authMethods))
+                .scopes(List.of(new ApiDefinition.Scope("read", "Read"), new ApiDefinition.Scope("write", "Write")))
+                .routes(new ApiDefinition.Route("/", List.of("POST"), List.of("write")), new ApiDefinition.Route("/", List.of("GET"), List.of("read")))
+                .plans().build());
     }
 
     static VerifiedToken token(String authMethod, String audience, String issuer, Set<String> scopes, String jkt) {
-        return new VerifiedToken(issuer, audience, "client-1", SUBSCRIPTION.toString(), "app", "basic", authMethod, scopes,
-                1_000, 2_000, "jti-1", "client-1", jkt, io.portcullis.registry.AccessTokenType.AT_JWT);
+        return VerifiedToken.builder().issuer(issuer).audience(audience).clientId("client-1")
+                .subscriptionId(SUBSCRIPTION.toString()).applicationId("app").planId("basic").authMethod(authMethod)
+                .scopes(scopes).issuedAt(1_000).expiresAt(2_000).jti("jti-1").subject("client-1").jkt(jkt)
+                .type(io.portcullis.registry.AccessTokenType.AT_JWT).build();
     }
 
     static VerifiedToken good() {
         return token("default", "pets", BASE + "/auth/default/api/pets", Set.of("read"), null);
     }
 
-    static ClientView client(UUID subscription, String api, boolean approved) {
-        return new ClientView("client-1", "sha256$x", subscription, "app", ClientType.CONFIDENTIAL, api, "basic", approved, false,
-                ScopeMode.ALL, Set.of(), null, null, null, null);
+    static RegisteredClient client(UUID subscription, String api, boolean approved) {
+        return new RegisteredClient("client-1", subscription, ClientType.CONFIDENTIAL, approved,
+                new SubscriptionDefinition("app", api, "basic", false, ScopeMode.ALL, List.of()),
+                new RegisteredClient.Credentials("sha256$x", null, null, null, null));
     }
 
     static final Optional<AuthMethodView> DEFAULT = Optional.of(new AuthMethodView("default", "Default", null, true));
@@ -93,8 +101,10 @@ class AccessTokenRulesTest {
     @Test
     void theTypeMustBeTheApis() {
         assertDoesNotThrow(() -> AccessTokenRules.checkType(api(false, Set.of("default")), good()));
-        VerifiedToken plainJwt = new VerifiedToken(BASE + "/auth/default/api/pets", "pets", "client-1", SUBSCRIPTION.toString(), "app", "basic",
-                "default", Set.of(), 1_000, 2_000, "jti-1", "client-1", null, io.portcullis.registry.AccessTokenType.JWT);
+        VerifiedToken plainJwt = VerifiedToken.builder().issuer(BASE + "/auth/default/api/pets").audience("pets")
+                .clientId("client-1").subscriptionId(SUBSCRIPTION.toString()).applicationId("app").planId("basic")
+                .authMethod("default").scopes(Set.of()).issuedAt(1_000).expiresAt(2_000).jti("jti-1").subject("client-1")
+                .type(io.portcullis.registry.AccessTokenType.JWT).build();
         assertEquals("invalid_token", assertThrows(BearerError.class, () -> AccessTokenRules.checkType(api(false, Set.of("default")), plainJwt)).error);
         assertEquals(io.portcullis.registry.AccessTokenType.AT_JWT, io.portcullis.registry.AccessTokenType.ofHeader("application/AT+JWT"));
         assertEquals(io.portcullis.registry.AccessTokenType.JWT, io.portcullis.registry.AccessTokenType.ofHeader("jwt"));

@@ -1,7 +1,7 @@
 package io.portcullis.sample;
 
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.registry.ScopeMode;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
@@ -25,19 +25,18 @@ class EchoApiTest {
     @Inject
     Fixtures fixtures;
 
-    Credentials client;
+    IssuedCredentials client;
 
     @BeforeEach
     void setUp() {
         fixtures.ensureBasics();
         boolean present = QuarkusTransaction.requiringNew().call(() -> io.portcullis.registry.Api.findById("echo") != null);
         if (!present) {
-            fixtures.registry().createApi(new RegistryService.ApiSpec("echo", "Echo", null, "/echo", "http://localhost:8081/sample/echo",
-                    null, null, null, null, List.of(Fixtures.AUTH_METHOD),
-                    List.of(new RegistryService.ScopeSpec("read", "Read"), new RegistryService.ScopeSpec("write", "Write")),
-                    List.of(new RegistryService.RouteSpec("/", List.of("GET"), List.of("read")),
-                            new RegistryService.RouteSpec("/", List.of("POST", "PUT", "PATCH", "DELETE"), List.of("write"))),
-                    List.of(Fixtures.PLAN), null));
+            fixtures.apis().create(ApiDefinition.builder("echo").name("Echo").requestPath("/echo")
+                    .upstreamUrl("http://localhost:8081/sample/echo").authMethods(List.of(Fixtures.AUTH_METHOD))
+                    .scopes(List.of(new ApiDefinition.Scope("read", "Read"), new ApiDefinition.Scope("write", "Write")))
+                    .routes(List.of(new ApiDefinition.Route("/", List.of("GET"), List.of("read")),
+                            new ApiDefinition.Route("/", List.of("POST", "PUT", "PATCH", "DELETE"), List.of("write")))).plans(List.of(Fixtures.PLAN)).build());
         }
         client = fixtures.subscribe("echo", ScopeMode.ALL, List.of(), false);
     }
@@ -106,7 +105,7 @@ class EchoApiTest {
     @Test
     void tokenOfAnotherApiIsRefused() {
         String api = fixtures.api("read");
-        Credentials other = fixtures.subscribe(api);
+        IssuedCredentials other = fixtures.subscribe(api);
         String foreign = TokenClient.token(api, other.clientId(), other.clientSecret(), "read");
         given().header("Authorization", "Bearer " + foreign).get("/echo").then()
                 .statusCode(401).body("error", equalTo("invalid_token"));

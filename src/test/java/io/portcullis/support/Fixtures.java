@@ -1,22 +1,26 @@
 package io.portcullis.support;
 
+import io.portcullis.registry.ApiService;
+import io.portcullis.registry.ApplicationDefinition;
+import io.portcullis.registry.ApplicationService;
+import io.portcullis.registry.AuthMethodDefinition;
+import io.portcullis.registry.AuthMethodService;
+import io.portcullis.registry.PlanDefinition;
+import io.portcullis.registry.PlanService;
+import io.portcullis.registry.SubscriptionDefinition;
+import io.portcullis.registry.SubscriptionService;
 import io.portcullis.registry.ClientType;
-import io.portcullis.registry.RegistryService;
-import io.portcullis.registry.RegistryService.ApiSpec;
-import io.portcullis.registry.RegistryService.Credentials;
-import io.portcullis.registry.RegistryService.RouteSpec;
-import io.portcullis.registry.RegistryService.ScopeSpec;
-import io.portcullis.registry.RegistryService.SubscriptionSpec;
+import io.portcullis.registry.ApiDefinition;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.registry.ScopeMode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Registry fixtures made through the real {@link RegistryService}, each with fresh ids so that
+ * Registry fixtures made through the real services of each aggregate, each with fresh ids so that
  * test classes sharing one database never see each other's data.
  */
 @ApplicationScoped
@@ -25,10 +29,19 @@ public class Fixtures {
     public static final String PLAN = "test-basic";
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-    private final RegistryService registry;
+    private final AuthMethodService authMethods;
+    private final PlanService plans;
+    private final ApiService apis;
+    private final ApplicationService applications;
+    private final SubscriptionService subscriptions;
 
-    public Fixtures(RegistryService registry) {
-        this.registry = registry;
+    public Fixtures(AuthMethodService authMethods, PlanService plans, ApiService apis, ApplicationService applications,
+                    SubscriptionService subscriptions) {
+        this.authMethods = authMethods;
+        this.plans = plans;
+        this.apis = apis;
+        this.applications = applications;
+        this.subscriptions = subscriptions;
     }
 
     public static String uniqueId(String prefix) {
@@ -40,9 +53,9 @@ public class Fixtures {
         boolean present = QuarkusTransaction.requiringNew().call(
                 () -> io.portcullis.registry.AuthMethod.findById(AUTH_METHOD) != null);
         if (!present) {
-            registry.createAuthMethod(AUTH_METHOD, "Test", true);
-            registry.createPlan(PLAN, "Test basic", false, null);
-            registry.createPlan(PLAN + "-approval", "Needs approval", true, null);
+            authMethods.create(new AuthMethodDefinition(AUTH_METHOD, "Test", null, true));
+            plans.create(new PlanDefinition(PLAN, "Test basic", null, false, null));
+            plans.create(new PlanDefinition(PLAN + "-approval", "Needs approval", null, true, null));
         }
     }
 
@@ -54,30 +67,37 @@ public class Fixtures {
     public String api(boolean clientCredentialsEnabled, String... scopes) {
         ensureBasics();
         String id = uniqueId("api");
-        registry.createApi(new ApiSpec(id, "API " + id, null, "/" + id, "http://127.0.0.1:9/" + id, 600,
-                clientCredentialsEnabled, null, null, List.of(AUTH_METHOD),
-                Arrays.stream(scopes).map(s -> new ScopeSpec(s, "Scope " + s)).toList(),
-                List.<RouteSpec>of(), List.of(PLAN, PLAN + "-approval"), null));
+        apis.create(ApiDefinition.builder(id).name("API " + id).requestPath("/" + id).upstreamUrl("http://127.0.0.1:9/" + id)
+                .tokenLifetimeSeconds(600).clientCredentialsEnabled(clientCredentialsEnabled).authMethods(AUTH_METHOD)
+                .scopeIds(scopes).plans(PLAN, PLAN + "-approval").build());
         return id;
     }
 
-    public Credentials subscribe(String apiId) {
+    public IssuedCredentials subscribe(String apiId) {
         return subscribe(apiId, ScopeMode.ALL, List.of(), false);
     }
 
-    public Credentials subscribe(String apiId, ScopeMode mode, List<String> allowed, boolean trusted) {
+    public IssuedCredentials subscribe(String apiId, ScopeMode mode, List<String> allowed, boolean trusted) {
         return subscribe(apiId, mode, allowed, trusted, ClientType.CONFIDENTIAL, PLAN);
     }
 
-    public Credentials subscribe(String apiId, ScopeMode mode, List<String> allowed, boolean trusted, ClientType type, String plan) {
+    public IssuedCredentials subscribe(String apiId, ScopeMode mode, List<String> allowed, boolean trusted, ClientType type, String plan) {
         ensureBasics();
         String app = uniqueId("app");
-        registry.createApplication(app, "App " + app, type);
-        return registry.subscribe(new SubscriptionSpec(app, apiId, plan, trusted, mode, allowed));
+        applications.create(new ApplicationDefinition(app, "App " + app, null, type));
+        return subscriptions.subscribe(new SubscriptionDefinition(app, apiId, plan, trusted, mode, allowed));
     }
 
-    public RegistryService registry() {
-        return registry;
+    public AuthMethodService authMethods() {
+        return authMethods;
+    }
+
+    public ApiService apis() {
+        return apis;
+    }
+
+    public SubscriptionService subscriptions() {
+        return subscriptions;
     }
 
     public static String tokenPath(String apiId) {

@@ -1,7 +1,7 @@
 package io.portcullis.support;
 
 import io.portcullis.keys.SigningKeys;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 
@@ -12,7 +12,7 @@ public final class Tokens {
     private Tokens() {
     }
 
-    public static JwtClaimsBuilder claims(String apiId, Credentials client) {
+    public static JwtClaimsBuilder claims(String apiId, IssuedCredentials client) {
         long now = Instant.now().getEpochSecond();
         return Jwt.claims().issuer("http://localhost:8081/auth/" + Fixtures.AUTH_METHOD + "/api/" + apiId)
                 .subject(client.clientId()).audience(apiId).claim("client_id", client.clientId())
@@ -26,7 +26,7 @@ public final class Tokens {
         return claims.jws().keyId(key.kid()).algorithm(key.algorithm()).type("at+jwt").sign(key.privateKey());
     }
 
-    public static String expired(SigningKeys keys, String apiId, Credentials client) {
+    public static String expired(SigningKeys keys, String apiId, IssuedCredentials client) {
         long now = Instant.now().getEpochSecond();
         return sign(keys, claims(apiId, client).issuedAt(now - 7200).expiresAt(now - 3600));
     }

@@ -11,7 +11,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,7 +42,7 @@ class AccessTokenTest {
     @Test
     void tokenFollowsRfc9068AndVerifiesWithThePublishedKeys() throws Exception {
         String api = fixtures.api("read", "write");
-        Credentials client = fixtures.subscribe(api);
+        IssuedCredentials client = fixtures.subscribe(api);
         long before = System.currentTimeMillis() / 1000;
         String token = TokenClient.token(api, client.clientId(), client.clientSecret(), "write read");
 
@@ -84,7 +84,7 @@ class AccessTokenTest {
     @Test
     void scopeClaimIsAbsentWhenNothingWasGrantedAndJtisAreUnique() throws Exception {
         String api = fixtures.api("read");
-        Credentials client = fixtures.subscribe(api);
+        IssuedCredentials client = fixtures.subscribe(api);
         JWTClaimsSet first = SignedJWT.parse(TokenClient.token(api, client.clientId(), client.clientSecret(), null)).getJWTClaimsSet();
         JWTClaimsSet second = SignedJWT.parse(TokenClient.token(api, client.clientId(), client.clientSecret(), null)).getJWTClaimsSet();
         assertFalse(first.getClaims().containsKey("scope"));
@@ -94,7 +94,7 @@ class AccessTokenTest {
     @Test
     void aTamperedTokenDoesNotVerify() throws Exception {
         String api = fixtures.api("read");
-        Credentials client = fixtures.subscribe(api);
+        IssuedCredentials client = fixtures.subscribe(api);
         String token = TokenClient.token(api, client.clientId(), client.clientSecret(), null);
         String[] parts = token.split("\\.");
         String forgedPayload = Base64.getUrlEncoder().withoutPadding().encodeToString(

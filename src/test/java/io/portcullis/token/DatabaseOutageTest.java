@@ -1,6 +1,6 @@
 package io.portcullis.token;
 
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.DatabaseProxyResource;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TcpProxy;
@@ -42,7 +42,7 @@ class DatabaseOutageTest {
     @Test
     void unreachableDatabaseIs503AndRecoveryIsAutomatic() throws Exception {
         String api = fixtures.api("read");
-        Credentials client = fixtures.subscribe(api);
+        IssuedCredentials client = fixtures.subscribe(api);
 
         TcpProxy.setReachable(false);
         Thread.sleep(100);

@@ -1,7 +1,7 @@
 package io.portcullis.token;
 
 import io.agroal.api.AgroalDataSource;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.DatabaseSnapshot;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
@@ -26,7 +26,7 @@ class RefusedRequestsChangeNothingTest {
     @Test
     void refusedAndGrantedRequestsWriteNothing() {
         String api = fixtures.api("read");
-        Credentials client = fixtures.subscribe(api);
+        IssuedCredentials client = fixtures.subscribe(api);
         Map<String, String> before = DatabaseSnapshot.take(dataSource);
 
         TokenClient.post(api, client.clientId(), "wrong", "read").then().statusCode(401);

@@ -1,8 +1,10 @@
 package io.portcullis.token;
 
+import io.portcullis.registry.ApiDefinition;
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.ClientType;
-import io.portcullis.registry.ClientView;
+import io.portcullis.registry.RegisteredClient;
+import io.portcullis.registry.SubscriptionDefinition;
 import io.portcullis.registry.ScopeMode;
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +26,15 @@ class ScopePolicyTest {
         scopes.put("read", "");
         scopes.put("write", "");
         scopes.put("admin", "");
-        API = new ApiView("api", "API", null, "/api", "http://up", 3600, true, false, false, 60, false, io.portcullis.registry.AccessTokenType.AT_JWT, Set.of("default"), scopes, List.of());
+        API = ApiView.of(ApiDefinition.builder("api").name("API").requestPath("/api").upstreamUrl("http://up").tokenLifetimeSeconds(3600)
+                .clientCredentialsEnabled(true).hideCredentials(false).deprecated(false).upstreamTimeoutSeconds(60).dpopRequired(false)
+                .accessTokenType("at+jwt").authMethods("default").routes().plans()
+                .scopes(scopes.entrySet().stream().map(e -> new ApiDefinition.Scope(e.getKey(), e.getValue())).toList()).build());
     }
 
-    static ClientView client(ScopeMode mode, Set<String> allowed, boolean trusted) {
-        return new ClientView("client-id-1", null, UUID.randomUUID(), "app", ClientType.CONFIDENTIAL, "api", "basic",
-                true, trusted, mode, allowed, null, null, null, null);
+    static RegisteredClient client(ScopeMode mode, Set<String> allowed, boolean trusted) {
+        return new RegisteredClient("client-id-1", UUID.randomUUID(), ClientType.CONFIDENTIAL, true,
+                new SubscriptionDefinition("app", "api", "basic", trusted, mode, List.copyOf(allowed)), RegisteredClient.Credentials.NONE);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.portcullis.token;
 
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.registry.ScopeMode;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
@@ -30,7 +30,7 @@ class ScopeRulesTest {
 
     @Test
     void modeAllGrantsWhatIsAskedAndNothingUnasked() {
-        Credentials c = fixtures.subscribe(api, ScopeMode.ALL, List.of(), false);
+        IssuedCredentials c = fixtures.subscribe(api, ScopeMode.ALL, List.of(), false);
         TokenClient.post(api, c.clientId(), c.clientSecret(), "write read").then()
                 .statusCode(200).body("scope", equalTo("read write"));
         TokenClient.post(api, c.clientId(), c.clientSecret(), null).then()
@@ -39,14 +39,14 @@ class ScopeRulesTest {
 
     @Test
     void modeNoneDropsEveryScopeAndSaysSo() {
-        Credentials c = fixtures.subscribe(api, ScopeMode.NONE, List.of(), false);
+        IssuedCredentials c = fixtures.subscribe(api, ScopeMode.NONE, List.of(), false);
         TokenClient.post(api, c.clientId(), c.clientSecret(), "read").then()
                 .statusCode(200).body("scope", equalTo(""));
     }
 
     @Test
     void modeSelectGrantsOnlyTheAllowedOnes() {
-        Credentials c = fixtures.subscribe(api, ScopeMode.SELECT, List.of("read"), false);
+        IssuedCredentials c = fixtures.subscribe(api, ScopeMode.SELECT, List.of("read"), false);
         TokenClient.post(api, c.clientId(), c.clientSecret(), "read write").then()
                 .statusCode(200).body("scope", equalTo("read"));
         TokenClient.post(api, c.clientId(), c.clientSecret(), "admin").then()
@@ -55,7 +55,7 @@ class ScopeRulesTest {
 
     @Test
     void trustedSubscriptionGetsEveryScopeWhenItAsksForNone() {
-        Credentials c = fixtures.subscribe(api, ScopeMode.NONE, List.of(), true);
+        IssuedCredentials c = fixtures.subscribe(api, ScopeMode.NONE, List.of(), true);
         TokenClient.post(api, c.clientId(), c.clientSecret(), null).then()
                 .statusCode(200).body("scope", equalTo("read write admin"));
         TokenClient.post(api, c.clientId(), c.clientSecret(), "admin").then()
@@ -64,14 +64,14 @@ class ScopeRulesTest {
 
     @Test
     void unknownScopeIsRefusedEvenWhenOthersAreFine() {
-        Credentials c = fixtures.subscribe(api, ScopeMode.ALL, List.of(), true);
+        IssuedCredentials c = fixtures.subscribe(api, ScopeMode.ALL, List.of(), true);
         TokenClient.post(api, c.clientId(), c.clientSecret(), "read nope").then()
                 .statusCode(400).body("error", equalTo("invalid_scope"));
     }
 
     @Test
     void duplicateScopesAreGrantedOnce() {
-        Credentials c = fixtures.subscribe(api);
+        IssuedCredentials c = fixtures.subscribe(api);
         TokenClient.post(api, c.clientId(), c.clientSecret(), "read read").then()
                 .statusCode(200).body("scope", equalTo("read"));
     }

@@ -1,7 +1,8 @@
 package io.portcullis.token;
 
+import io.portcullis.registry.AuthMethodDefinition;
 import io.portcullis.registry.ClientType;
-import io.portcullis.registry.RegistryService.Credentials;
+import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.registry.ScopeMode;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
@@ -31,7 +32,7 @@ class TokenEndpointTest {
     Fixtures fixtures;
 
     String api;
-    Credentials client;
+    IssuedCredentials client;
 
     @BeforeEach
     void setUp() {
@@ -257,7 +258,7 @@ class TokenEndpointTest {
     @Test
     void clientIdOfAnotherApisSubscription() {
         String otherApi = fixtures.api("read");
-        Credentials other = fixtures.subscribe(otherApi);
+        IssuedCredentials other = fixtures.subscribe(otherApi);
         assertError(TokenClient.post(api, other.clientId(), other.clientSecret(), null).then(), 401, "invalid_client");
     }
 
@@ -266,7 +267,7 @@ class TokenEndpointTest {
     @Test
     void publicClient() {
         for (ClientType type : List.of(ClientType.PUBLIC_SPA, ClientType.PUBLIC_NATIVE)) {
-            Credentials pub = fixtures.subscribe(api, ScopeMode.ALL, List.of(), false, type, Fixtures.PLAN);
+            IssuedCredentials pub = fixtures.subscribe(api, ScopeMode.ALL, List.of(), false, type, Fixtures.PLAN);
             org.junit.jupiter.api.Assertions.assertNull(pub.clientSecret(), "a public client gets no secret");
             assertError(TokenClient.post(api, pub.clientId(), "anything", null).then(), 400, "unauthorized_client");
         }
@@ -275,27 +276,27 @@ class TokenEndpointTest {
     @Test
     void apiWithClientCredentialsDisabled() {
         String disabled = fixtures.api(false, "read");
-        Credentials sub = fixtures.subscribe(disabled);
+        IssuedCredentials sub = fixtures.subscribe(disabled);
         assertError(TokenClient.post(disabled, sub.clientId(), sub.clientSecret(), null).then(), 400, "unauthorized_client");
     }
 
     @Test
     void subscriptionNotApproved() {
-        Credentials pending = fixtures.subscribe(api, ScopeMode.ALL, List.of(), false, ClientType.CONFIDENTIAL, Fixtures.PLAN + "-approval");
+        IssuedCredentials pending = fixtures.subscribe(api, ScopeMode.ALL, List.of(), false, ClientType.CONFIDENTIAL, Fixtures.PLAN + "-approval");
         org.junit.jupiter.api.Assertions.assertFalse(pending.approved());
         org.junit.jupiter.api.Assertions.assertNull(pending.clientId(), "no credentials before approval");
 
-        Credentials approved = fixtures.registry().approve(pending.subscriptionId());
+        IssuedCredentials approved = fixtures.subscriptions().approve(pending.subscriptionId());
         TokenClient.post(api, approved.clientId(), approved.clientSecret(), null).then().statusCode(200);
 
-        fixtures.registry().revokeApproval(pending.subscriptionId());
+        fixtures.subscriptions().revokeApproval(pending.subscriptionId());
         assertError(TokenClient.post(api, approved.clientId(), approved.clientSecret(), null).then(), 400, "unauthorized_client");
     }
 
     @Test
     void authMethodNotAcceptedByTheApi() {
         String other = Fixtures.uniqueId("am");
-        fixtures.registry().createAuthMethod(other, "Other", true);
+        fixtures.authMethods().create(new AuthMethodDefinition(other, "Other", null, true));
         assertError(given().contentType("application/x-www-form-urlencoded")
                 .formParam("grant_type", "client_credentials")
                 .formParam("client_id", client.clientId()).formParam("client_secret", client.clientSecret())
@@ -333,7 +334,7 @@ class TokenEndpointTest {
         assertError(given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
                 .post("/auth/no-such-method/api/" + api + "/token").then(), 404, "invalid_request");
         String disabled = Fixtures.uniqueId("am");
-        fixtures.registry().createAuthMethod(disabled, "Disabled", false);
+        fixtures.authMethods().create(new AuthMethodDefinition(disabled, "Disabled", null, false));
         assertError(given().contentType("application/x-www-form-urlencoded").formParam("grant_type", "client_credentials")
                 .post("/auth/" + disabled + "/api/" + api + "/token").then(), 404, "invalid_request");
     }
@@ -358,7 +359,7 @@ class TokenEndpointTest {
         // but never the right secret: whoever knows a client id cannot lock its owner out
         TokenClient.post(api, client.clientId(), client.clientSecret(), null).then().statusCode(200);
         // another client is not affected
-        Credentials other = fixtures.subscribe(api);
+        IssuedCredentials other = fixtures.subscribe(api);
         TokenClient.post(api, other.clientId(), other.clientSecret(), null).then().statusCode(200);
     }
 }

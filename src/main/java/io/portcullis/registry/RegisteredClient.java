@@ -1,0 +1,81 @@
+package io.portcullis.registry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A subscription as the token endpoint and the gateway know it (the client of RFC 6749 section 2):
+ * its client id, its terms and its credentials, immutable, cached by {@link Registry}.
+ */
+public record RegisteredClient(String clientId, UUID subscriptionId, ClientType clientType, boolean approved,
+                               SubscriptionDefinition terms, Credentials credentials) {
+
+    /**
+     * What the client authenticates with: a secret's hash (and the one before a rotation, for its grace
+     * period), and the public keys of private_key_jwt, inline or at a URL.
+     */
+    public record Credentials(String secretHash, String previousSecretHash, Instant previousSecretExpiresAt, String jwks,
+                              String jwksUri) {
+        public static final Credentials NONE = new Credentials(null, null, null, null, null);
+    }
+
+    static RegisteredClient of(Subscription s) {
+        return new RegisteredClient(s.clientId, s.id, s.application.clientType, s.approved,
+                new SubscriptionDefinition(s.application.id, s.api.id, s.plan.id, s.trusted, s.allowedScopesMode,
+                        s.allowedScopes.stream().map(r -> r.scopeId).sorted().toList()),
+                new Credentials(s.clientSecretHash, s.previousSecretHash, s.previousSecretExpiresAt, s.jwks, s.jwksUri));
+    }
+
+    public String applicationId() {
+        return terms.applicationId();
+    }
+
+    public String apiId() {
+        return terms.apiId();
+    }
+
+    public String planId() {
+        return terms.planId();
+    }
+
+    public boolean trusted() {
+        return Boolean.TRUE.equals(terms.trusted());
+    }
+
+    public ScopeMode allowedScopesMode() {
+        return terms.allowedScopesMode();
+    }
+
+    public List<String> allowedScopes() {
+        return terms.allowedScopes();
+    }
+
+    public String clientSecretHash() {
+        return credentials.secretHash();
+    }
+
+    public String jwks() {
+        return credentials.jwks();
+    }
+
+    public String jwksUri() {
+        return credentials.jwksUri();
+    }
+
+    /** The previous secret's hash while its grace period lasts, else null. */
+    public String previousSecretHashAt(Instant now) {
+        return credentials.previousSecretHash() != null && credentials.previousSecretExpiresAt() != null
+                && now.isBefore(credentials.previousSecretExpiresAt()) ? credentials.previousSecretHash() : null;
+    }
+
+    public boolean hasPublicKeys() {
+        return credentials.jwks() != null || credentials.jwksUri() != null;
+    }
+
+    @Override
+    public String toString() {
+        // records print every component; the hash is not a secret, but it has no business in a log line either
+        return "RegisteredClient[clientId=" + clientId + ", subscription=" + subscriptionId + ", api=" + apiId() + "]";
+    }
+}
