@@ -13,4 +13,7 @@ public final class AdminModels {
 
     public record ClientKeys(Object jwks, String jwksUri) {
     }
+
+    public record FederatedIdentities(java.util.List<io.portcullis.registry.FederatedIdentityDefinition> identities) {
+    }
 }

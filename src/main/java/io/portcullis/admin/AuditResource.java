@@ -35,8 +35,12 @@ public class AuditResource {
     public Page<AuditRecord> list(@QueryParam("kind") String kind, @QueryParam("actor") String actor, @QueryParam("apiId") String apiId,
                                @QueryParam("outcome") String outcome, @QueryParam("from") String from, @QueryParam("to") String to,
                                @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-        Page.check(page, size);
-        return audit.search(new AuditLog.Filter(kind, actor, apiId, outcome, instant("from", from), instant("to", to)), page, size);
+        AuditLog.Filter filter = new AuditLog.Filter(kind, actor, apiId, outcome, instant("from", from), instant("to", to));
+        if (page < 0 || size < 1 || size > Page.MAX_SIZE) {
+            throw RegistryException.invalid(size < 1 || size > Page.MAX_SIZE ? "size" : "page",
+                    "page must be 0 or more, size 1 to " + Page.MAX_SIZE);
+        }
+        return audit.search(filter, page, size);
     }
 
     private static Instant instant(String field, String value) {

@@ -14,8 +14,10 @@ import io.smallrye.common.expression.Expression;
 import io.portcullis.registry.ApiDefinition;
 import io.portcullis.registry.ApplicationDefinition;
 import io.portcullis.registry.AuthMethodDefinition;
+import io.portcullis.registry.FederatedIdentityDefinition;
 import io.portcullis.registry.PlanDefinition;
 import io.portcullis.registry.SubscriptionDefinition;
+import io.portcullis.registry.TrustedIssuerDefinition;
 import io.portcullis.registry.ScopeMode;
 
 import java.io.IOException;
@@ -40,7 +42,8 @@ public final class ConfigFile {
 
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Model(List<AuthMethodDefinition> authMethods, List<PlanDefinition> plans, List<ApiDefinition> apis,
-                        List<ApplicationDefinition> applications, List<SubscriptionEntry> subscriptions) {
+                        List<ApplicationDefinition> applications, List<TrustedIssuerDefinition> trustedIssuers,
+                        List<SubscriptionEntry> subscriptions) {
     }
 
     /**
@@ -48,7 +51,8 @@ public final class ConfigFile {
      * name of an environment variable holding the secret; never the secret itself.
      */
     public record SubscriptionEntry(String application, String api, String plan, Boolean trusted, ScopeMode allowedScopesMode,
-                                    List<String> allowedScopes, String clientId, String clientSecretHash, String clientSecretEnv) {
+                                    List<String> allowedScopes, String clientId, String clientSecretHash, String clientSecretEnv,
+                                    List<FederatedIdentityDefinition> federatedIdentities) {
         SubscriptionDefinition definition() {
             return new SubscriptionDefinition(application, api, plan, trusted, allowedScopesMode, allowedScopes);
         }

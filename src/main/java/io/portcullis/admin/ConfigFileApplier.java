@@ -11,6 +11,7 @@ import io.portcullis.registry.PlanService;
 import io.portcullis.registry.RegistryException;
 import io.portcullis.registry.Subscription;
 import io.portcullis.registry.SubscriptionService;
+import io.portcullis.registry.TrustedIssuerService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -42,10 +43,12 @@ public class ConfigFileApplier {
     private final ApplicationService applications;
     private final SubscriptionService subscriptions;
     private final CredentialService credentials;
+    private final TrustedIssuerService trustedIssuers;
     private final Function<String, String> environment = System::getenv;
 
     public ConfigFileApplier(PortcullisConfig config, AuthMethodService authMethods, PlanService plans, ApiService apis,
-                             ApplicationService applications, SubscriptionService subscriptions, CredentialService credentials) {
+                             ApplicationService applications, SubscriptionService subscriptions, CredentialService credentials,
+                             TrustedIssuerService trustedIssuers) {
         this.config = config;
         this.authMethods = authMethods;
         this.plans = plans;
@@ -53,6 +56,7 @@ public class ConfigFileApplier {
         this.applications = applications;
         this.subscriptions = subscriptions;
         this.credentials = credentials;
+        this.trustedIssuers = trustedIssuers;
     }
 
     void onStart(@Observes @Priority(30) StartupEvent event) {
@@ -87,6 +91,7 @@ public class ConfigFileApplier {
         each(file, "plans", model.plans(), plans::apply);
         each(file, "apis", model.apis(), apis::apply);
         each(file, "applications", model.applications(), applications::apply);
+        each(file, "trustedIssuers", model.trustedIssuers(), trustedIssuers::apply);
         each(file, "subscriptions", model.subscriptions(), this::applySubscription);
     }
 
@@ -94,10 +99,13 @@ public class ConfigFileApplier {
     private void applySubscription(ConfigFile.SubscriptionEntry s) {
         Subscription existing = Subscription.find("application.id = ?1 and api.id = ?2", s.application(), s.api()).firstResult();
         String hash = secretHash(s, existing);
-        UUID id = subscriptions.apply(s.definition());
+        UUID id = subscriptions.applyApproved(s.definition());
         Subscription current = Subscription.findById(id);
         if (s.clientId() != null && (!s.clientId().equals(current.clientId) || !Objects.equals(hash, current.clientSecretHash))) {
             credentials.setSecretHash(id, s.clientId(), hash);
+        }
+        if (s.federatedIdentities() != null) {
+            credentials.setFederatedIdentities(id, s.federatedIdentities());
         }
     }
 

@@ -282,4 +282,5 @@ public final class RegistryResources {
             return Response.noContent().build();
         }
     }
+
 }

@@ -1,6 +1,7 @@
 package io.portcullis.admin;
 
 import io.portcullis.admin.AdminModels.ClientKeys;
+import io.portcullis.admin.AdminModels.FederatedIdentities;
 import io.portcullis.admin.AdminModels.SecretRotation;
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.registry.CredentialService;
@@ -134,6 +135,17 @@ public class SubscriptionsResource {
         String registered = jwks;
         return audit.change("set subscription keys", id.toString(), () -> subscriptions.find(id, null), () -> {
             credentials.setClientKeys(id, registered, keys.jwksUri());
+            return subscriptions.find(id, null);
+        }, () -> subscriptions.find(id, null));
+    }
+
+    @PUT
+    @Path("{id}/federated-identities")
+    @Operation(summary = "Replace the workloads (trusted issuer and subject) that authenticate as this subscription with their platform's JWT")
+    public SubscriptionDocument federatedIdentities(@PathParam("id") UUID id, FederatedIdentities body) {
+        RegistryResources.body(body);
+        return audit.change("set subscription federated identities", id.toString(), () -> subscriptions.find(id, null), () -> {
+            credentials.setFederatedIdentities(id, body.identities());
             return subscriptions.find(id, null);
         }, () -> subscriptions.find(id, null));
     }

@@ -38,6 +38,19 @@ public interface PortcullisConfig {
 
     Assertions assertions();
 
+    Federation federation();
+
+    /** Federated workload identity (docs/contract.md#federated-workload-identity). */
+    interface Federation {
+        /**
+         * The directory a trusted issuer's {@code caFile} and {@code bearerTokenFile} must be in: the
+         * admin API can name no other file for Portcullis to read and send. Kubernetes mounts a pod's
+         * service-account token and CA below it.
+         */
+        @WithDefault("/var/run/secrets")
+        String fileRoot();
+    }
+
     /** private_key_jwt client assertions (RFC 7523, docs/contract.md#token-endpoint). */
     interface Assertions {
         /**

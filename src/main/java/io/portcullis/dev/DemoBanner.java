@@ -54,6 +54,11 @@ public class DemoBanner {
                    TOKEN=$(curl -s -X POST -d 'grant_type=client_credentials&client_id=%3$s&client_secret=%4$s&scope=read' %5$s/auth/%1$s/api/echo/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
                    curl -H "Authorization: Bearer $TOKEN" %5$s/echo
 
+                 A workload with no secret at all (federated identity, as a Kubernetes pod gets one): the demo
+                 platform at %5$s/sample/issuer gives it a service-account token, which it trades for echo's token:
+                   ASSERTION=$(curl -s %5$s/sample/issuer/token)
+                   curl -X POST -d "grant_type=client_credentials&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer&client_assertion=$ASSERTION&scope=read" %5$s/auth/%1$s/api/echo/token
+
                  The headers an upstream receives (API whoami):
                    TOKEN=$(curl -s -X POST -d 'grant_type=client_credentials&client_id=%6$s&client_secret=%4$s&scope=read' %5$s/auth/%1$s/api/whoami/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
                    curl -H "Authorization: Bearer $TOKEN" '%5$s/whoami/hello?x=1'

@@ -21,7 +21,9 @@ public record AuditEvent(
         String remoteAddress,
         String requestId,
         String before,
-        String after) {
+        String after,
+        String credential,
+        String credentialSubject) {
 
     /** What a record keeps of any field a request supplied (docs/contract.md#token-endpoint): at most 1,000 characters. */
     public static final int MAX_FIELD_LENGTH = 1000;
@@ -46,6 +48,8 @@ public record AuditEvent(
         requestId = cap(requestId, 100);
         before = cap(before, MAX_DOCUMENT_LENGTH);
         after = cap(after, MAX_DOCUMENT_LENGTH);
+        credential = cap(credential, 40);
+        credentialSubject = cap(credentialSubject, 1100);
     }
 
     static String cap(String value, int max) {
@@ -84,6 +88,8 @@ public record AuditEvent(
         private String requestId;
         private String before;
         private String after;
+        private String credential;
+        private String credentialSubject;
 
         private Builder(String kind, String action, String target) {
             this.kind = kind;
@@ -146,8 +152,21 @@ public record AuditEvent(
             return this;
         }
 
+        /** Which credential authenticated: a client authentication method, or {@code federated}. */
+        public Builder credential(String v) {
+            credential = v;
+            return this;
+        }
+
+        /** For a workload: its trusted issuer's id and its subject. */
+        public Builder credentialSubject(String v) {
+            credentialSubject = v;
+            return this;
+        }
+
         public AuditEvent build() {
-            return new AuditEvent(occurredAt, kind, actor, action, target, outcome, error, apiId, authMethodId, scopesRequested, scopesGranted, remoteAddress, requestId, before, after);
+            return new AuditEvent(occurredAt, kind, actor, action, target, outcome, error, apiId, authMethodId, scopesRequested,
+                    scopesGranted, remoteAddress, requestId, before, after, credential, credentialSubject);
         }
     }
 }

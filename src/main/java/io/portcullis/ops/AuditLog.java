@@ -134,8 +134,8 @@ public class AuditLog {
     private void insert(List<AuditEvent> batch) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "insert into audit_event (occurred_at, kind, actor, action, target, outcome, error, api_id, auth_method_id, "
-                        + "scopes_requested, scopes_granted, remote_address, request_id, before_doc, after_doc) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "scopes_requested, scopes_granted, remote_address, request_id, before_doc, after_doc, credential, "
+                        + "credential_subject) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (AuditEvent e : batch) {
                 s.setTimestamp(1, Timestamp.from(e.occurredAt()));
                 s.setString(2, e.kind());
@@ -152,6 +152,8 @@ public class AuditLog {
                 s.setString(13, cut(e.requestId(), 100));
                 s.setString(14, cut(e.before(), 1_000_000));
                 s.setString(15, cut(e.after(), 1_000_000));
+                s.setString(16, cut(e.credential(), 40));
+                s.setString(17, cut(e.credentialSubject(), 1100));
                 s.addBatch();
             }
             s.executeBatch();
@@ -174,8 +176,9 @@ public class AuditLog {
     public record Filter(String kind, String actor, String apiId, String outcome, Instant from, Instant to) {
     }
 
-    /** The trail, newest first, one page of it; {@code page} and {@code size} were checked by the caller. */
+    /** The trail, newest first, one page of it. */
     public io.portcullis.registry.Page<AuditRecord> search(Filter filter, int page, int size) {
+        io.portcullis.registry.Page.check(page, size);
         StringBuilder where = new StringBuilder(" where true");
         List<Object> params = new ArrayList<>();
         condition(where, params, "kind = ?", filter.kind());

@@ -11,7 +11,7 @@ import java.time.Instant;
 public final class AuditRecord {
     /** The columns, in the order the constructor reads them. */
     static final String COLUMNS = "id, occurred_at, kind, actor, action, target, outcome, error, api_id, auth_method_id, "
-            + "scopes_requested, scopes_granted, remote_address, request_id, before_doc, after_doc";
+            + "scopes_requested, scopes_granted, remote_address, request_id, before_doc, after_doc, credential, credential_subject";
 
     public final long id;
     public final Instant occurredAt;
@@ -29,6 +29,10 @@ public final class AuditRecord {
     public final String requestId;
     public final String before;
     public final String after;
+    /** Which credential authenticated a token request: a client authentication method, or {@code federated}. */
+    public final String credential;
+    /** For a workload: its trusted issuer's id and its subject. */
+    public final String credentialSubject;
 
     AuditRecord(ResultSet row) throws SQLException {
         id = row.getLong("id");
@@ -47,5 +51,7 @@ public final class AuditRecord {
         requestId = row.getString("request_id");
         before = row.getString("before_doc");
         after = row.getString("after_doc");
+        credential = row.getString("credential");
+        credentialSubject = row.getString("credential_subject");
     }
 }

@@ -67,9 +67,6 @@ public class ApplicationService {
     }
 
     private static void write(Application app, ApplicationDefinition definition) {
-        if (definition.id() != null && !definition.id().equals(app.id)) {
-            throw RegistryException.invalid("id", "the id of an application cannot change");
-        }
         app.name = orDefault(definition.name(), app.id);
         app.description = definition.description();
     }

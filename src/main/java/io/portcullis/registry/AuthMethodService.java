@@ -63,9 +63,6 @@ public class AuthMethodService {
     }
 
     private static void write(AuthMethod method, AuthMethodDefinition definition) {
-        if (definition.id() != null && !definition.id().equals(method.id)) {
-            throw RegistryException.invalid("id", "the id of an auth method cannot change");
-        }
         method.friendlyName = orDefault(definition.friendlyName(), method.id);
         method.description = definition.description();
         method.enabled = definition.enabled() == null || definition.enabled();

@@ -2,14 +2,13 @@ package io.portcullis.registry;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jwk.PublicJsonWebKey;
-import org.jose4j.lang.JoseException;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * A subscription's credentials after they were issued (docs/contract.md#model): secret rotation, the
@@ -18,8 +17,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 @Transactional
 public class CredentialService {
-    /** Keys fetched over plain HTTP could be replaced on the way: https only, but for a loopback address. */
-    private static final Pattern JWKS_URI = Pattern.compile("https://\\S+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:\\d+)?/\\S*");
+    static final int MAX_FEDERATED_IDENTITIES = 100;
+    static final int MAX_SUBJECT = 1024;
 
     private final Registry registry;
 
@@ -72,9 +71,9 @@ public class CredentialService {
     public void setClientKeys(UUID subscriptionId, String jwks, String jwksUri) {
         Subscription sub = SubscriptionService.entity(subscriptionId);
         if (jwks != null) {
-            requirePublicKeySet(jwks);
+            RegistryRules.requirePublicKeySet(jwks, "jwks");
         }
-        if (jwksUri != null && !JWKS_URI.matcher(jwksUri).matches()) {
+        if (jwksUri != null && !RegistryRules.KEY_SET_URL.matcher(jwksUri).matches()) {
             throw RegistryException.invalid("jwksUri", "jwksUri must be an https URL");
         }
         sub.jwks = jwks;
@@ -82,20 +81,39 @@ public class CredentialService {
         registry.changed();
     }
 
-    private static void requirePublicKeySet(String jwks) {
-        try {
-            var set = new JsonWebKeySet(jwks);
-            if (set.getJsonWebKeys().isEmpty()) {
-                throw RegistryException.invalid("jwks", "the JWK set has no keys");
-            }
-            for (var key : set.getJsonWebKeys()) {
-                if (!(key instanceof PublicJsonWebKey pub) || pub.getPrivateKey() != null) {
-                    throw RegistryException.invalid("jwks", "the JWK set must hold public asymmetric keys only");
-                }
-            }
-        } catch (JoseException e) {
-            throw RegistryException.invalid("jwks", "jwks is not a JWK set");
+    /**
+     * Replaces the workloads the subscription belongs to (docs/contract.md#federated-workload-identity).
+     * One (issuer, subject) belongs to at most one subscription of an API: a second is a conflict.
+     */
+    public void setFederatedIdentities(UUID subscriptionId, List<FederatedIdentityDefinition> identities) {
+        Subscription sub = SubscriptionService.entity(subscriptionId);
+        if (identities == null || identities.size() > MAX_FEDERATED_IDENTITIES) {
+            throw RegistryException.invalid("identities", "give a list of at most " + MAX_FEDERATED_IDENTITIES + " identities");
         }
+        Set<FederatedIdentity> wanted = new LinkedHashSet<>();
+        for (FederatedIdentityDefinition identity : identities) {
+            if (identity == null || identity.trustedIssuer() == null || TrustedIssuer.findById(identity.trustedIssuer()) == null) {
+                throw RegistryException.invalid("identities", "each identity names a trusted issuer that exists");
+            }
+            if (identity.subject() == null || identity.subject().isEmpty() || identity.subject().length() > MAX_SUBJECT
+                    || identity.subject().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw RegistryException.invalid("identities", "each identity's subject is 1 to " + MAX_SUBJECT + " printable characters");
+            }
+            FederatedIdentity f = new FederatedIdentity(sub.api.id, identity.trustedIssuer(), identity.subject());
+            if (!wanted.add(f)) {
+                throw RegistryException.invalid("identities", "an identity is listed twice");
+            }
+            if (Subscription.count("select count(s) from Subscription s join s.federatedIdentities f where f.apiId = ?1 "
+                    + "and f.trustedIssuerId = ?2 and f.subject = ?3 and s.id <> ?4", f.apiId, f.trustedIssuerId, f.subject, sub.id) > 0) {
+                throw RegistryException.conflict("identities", "subject '" + f.subject + "' of trusted issuer '" + f.trustedIssuerId
+                        + "' belongs to another subscription of API '" + f.apiId + "'");
+            }
+        }
+        if (!wanted.equals(sub.federatedIdentities)) {
+            sub.federatedIdentities.clear();
+            sub.federatedIdentities.addAll(wanted);
+        }
+        registry.changed();
     }
 
     /**

@@ -64,9 +64,6 @@ public class PlanService {
     }
 
     private static void write(Plan plan, PlanDefinition definition) {
-        if (definition.id() != null && !definition.id().equals(plan.id)) {
-            throw RegistryException.invalid("id", "the id of a plan cannot change");
-        }
         if (definition.rateLimitPerMinute() != null && definition.rateLimitPerMinute() <= 0) {
             throw RegistryException.invalid("rateLimitPerMinute", "rateLimitPerMinute must be positive");
         }

@@ -18,6 +18,12 @@ public record RegisteredClient(String clientId, UUID subscriptionId, ClientType 
     public record Credentials(String secretHash, String previousSecretHash, Instant previousSecretExpiresAt, String jwks,
                               String jwksUri) {
         public static final Credentials NONE = new Credentials(null, null, null, null, null);
+
+        @Override
+        public String toString() {
+            // hashes are not secrets, but they have no business in a log line either
+            return "Credentials[secret=" + (secretHash != null) + ", jwks=" + (jwks != null) + ", jwksUri=" + jwksUri + "]";
+        }
     }
 
     static RegisteredClient of(Subscription s) {

@@ -33,6 +33,7 @@ import java.util.Optional;
 public class Registry {
     private static final Logger LOG = Logger.getLogger(Registry.class);
     static final long UNKNOWN_CLIENTS_MAX = 50_000;
+    private static final Object RELOAD_REGISTERED = new Object();
 
     private final RegistryReader reader;
     private final PortcullisConfig config;
@@ -45,6 +46,8 @@ public class Registry {
      * 64 characters (ClientAuthenticator checks their form first), so the bound is a few MiB.
      */
     private final Cache<String, Boolean> unknownClients;
+    /** (API, trusted issuer, subject) to the client id of the subscription, or "" for none. */
+    private final Cache<String, String> federatedClients;
     private final io.micrometer.core.instrument.Counter clientLoads;
     private volatile RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
     private volatile long version = -1;
@@ -62,6 +65,10 @@ public class Registry {
                 .maximumSize(config.registry().cacheMaxEntries())
                 .recordStats()
                 .build();
+        this.federatedClients = Caffeine.newBuilder()
+                .expireAfterWrite(config.registry().cacheTtl())
+                .maximumSize(config.registry().cacheMaxEntries())
+                .build();
         this.unknownClients = Caffeine.newBuilder()
                 .expireAfterWrite(config.registry().cacheTtl())
                 .maximumSize(UNKNOWN_CLIENTS_MAX)
@@ -73,6 +80,10 @@ public class Registry {
     }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
+        if (config.registry().pollInterval().compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+            // Quarkus's scheduler checks its triggers once a second: a shorter interval would not be kept
+            throw new IllegalStateException("portcullis.registry.poll-interval must be at least 1s");
+        }
         reload();
     }
 
@@ -126,6 +137,31 @@ public class Registry {
         return loaded;
     }
 
+    /** The trusted issuer whose {@code issuer} is exactly this {@code iss}. */
+    public Optional<TrustedIssuerView> trustedIssuer(String iss) {
+        return iss == null ? Optional.empty() : Optional.ofNullable(snapshot.trustedIssuersByIssuer().get(iss));
+    }
+
+    /**
+     * The subscription of this API that a workload belongs to. Asked only after the workload's JWT
+     * verified, so only a trusted issuer's signature can make it read the database.
+     */
+    public Optional<RegisteredClient> federatedClient(String apiId, String trustedIssuerId, String subject) {
+        String key = apiId + "\n" + trustedIssuerId + "\n" + subject;
+        String clientId = federatedClients.getIfPresent(key);
+        if (clientId == null) {
+            long before = generation;
+            clientId = reader.federatedClientId(apiId, trustedIssuerId, subject).orElse("");
+            if (generation == before) {
+                federatedClients.put(key, clientId);
+                if (generation != before) {
+                    federatedClients.invalidate(key);
+                }
+            }
+        }
+        return clientId.isEmpty() ? Optional.empty() : client(clientId);
+    }
+
     public RegistrySnapshot snapshot() {
         return snapshot;
     }
@@ -136,6 +172,11 @@ public class Registry {
      */
     public void changed() {
         if (transactions.getTransactionKey() != null) {
+            // once per transaction, however many changes it makes (a declarative file makes many)
+            if (transactions.getResource(RELOAD_REGISTERED) != null) {
+                return;
+            }
+            transactions.putResource(RELOAD_REGISTERED, Boolean.TRUE);
             transactions.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {
@@ -156,7 +197,8 @@ public class Registry {
     }
 
     /** Another replica's change: the version a trigger bumps (migration V2) moved. */
-    @Scheduled(every = "${portcullis.registry.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${portcullis.registry.poll-interval}", delayed = "${portcullis.registry.poll-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         try {
             long current = reader.version();
@@ -183,6 +225,7 @@ public class Registry {
         generation++;
         clients.invalidateAll();
         unknownClients.invalidateAll();
+        federatedClients.invalidateAll();
         // a change that landed while loading is picked up by the next poll
         version = before;
     }

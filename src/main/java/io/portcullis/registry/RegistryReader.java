@@ -38,7 +38,11 @@ public class RegistryReader {
         for (Api api : Api.<Api>listAll()) {
             apis.put(api.id, view(api));
         }
-        return RegistrySnapshot.of(methods, plans, apis);
+        Map<String, TrustedIssuerView> issuers = new LinkedHashMap<>();
+        for (TrustedIssuer t : TrustedIssuer.<TrustedIssuer>listAll()) {
+            issuers.put(t.issuer, TrustedIssuerView.of(TrustedIssuerDefinition.of(t)));
+        }
+        return RegistrySnapshot.of(methods, plans, apis, issuers);
     }
 
     @Transactional
@@ -47,6 +51,14 @@ public class RegistryReader {
                         "from Subscription s join fetch s.application join fetch s.plan where s.clientId = ?1", clientId)
                 .firstResultOptional()
                 .map(RegisteredClient::of);
+    }
+
+    /** The client id of the subscription of this API that the workload belongs to. */
+    @Transactional
+    public Optional<String> federatedClientId(String apiId, String trustedIssuerId, String subject) {
+        return Subscription.<Subscription>find("select s from Subscription s join s.federatedIdentities f "
+                        + "where f.apiId = ?1 and f.trustedIssuerId = ?2 and f.subject = ?3", apiId, trustedIssuerId, subject)
+                .firstResultOptional().map(s -> s.clientId);
     }
 
     static ApiView view(Api api) {

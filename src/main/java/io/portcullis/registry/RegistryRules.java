@@ -26,6 +26,29 @@ public final class RegistryRules {
     /** The API the admin REST API is, protected by Portcullis itself (docs/contract.md#management). */
     public static final String BUILTIN_ADMIN_API = "admin";
 
+    /**
+     * Where keys are published (a client's jwks_uri, a trusted issuer's): keys fetched over plain HTTP
+     * could be replaced on the way, so https only, but for a loopback address.
+     */
+    static final Pattern KEY_SET_URL = Pattern.compile("https://[^\\s/?#]+(/\\S*)?|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:\\d+)?(/\\S*)?");
+
+    /** A JWK set of public asymmetric keys only (RFC 7517 section 5): no secret key, no private part. */
+    static void requirePublicKeySet(String json, String field) {
+        try {
+            var set = new org.jose4j.jwk.JsonWebKeySet(json);
+            if (set.getJsonWebKeys().isEmpty()) {
+                throw RegistryException.invalid(field, "the JWK set has no keys");
+            }
+            for (var key : set.getJsonWebKeys()) {
+                if (!(key instanceof org.jose4j.jwk.PublicJsonWebKey pub) || pub.getPrivateKey() != null) {
+                    throw RegistryException.invalid(field, "the JWK set must hold public asymmetric keys only");
+                }
+            }
+        } catch (org.jose4j.lang.JoseException e) {
+            throw RegistryException.invalid(field, field + " is not a JWK set");
+        }
+    }
+
     static void require(Pattern pattern, String value, String field) {
         if (value == null || !pattern.matcher(value).matches()) {
             throw RegistryException.invalid(field, field + " must match " + pattern.pattern());

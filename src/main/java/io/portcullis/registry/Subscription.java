@@ -72,6 +72,11 @@ public class Subscription extends PanacheEntityBase {
     @Column(name = "jwks_uri")
     public String jwksUri;
 
+    /** Workloads that authenticate with a trusted issuer's JWT instead of a secret. */
+    @ElementCollection
+    @CollectionTable(name = "federated_identity", joinColumns = @JoinColumn(name = "subscription_id"))
+    public Set<FederatedIdentity> federatedIdentities = new LinkedHashSet<>();
+
     @CreationTimestamp
     @Column(name = "created_at", updatable = false)
     public Instant createdAt;

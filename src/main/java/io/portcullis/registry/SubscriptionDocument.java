@@ -26,6 +26,8 @@ public final class SubscriptionDocument {
     public final Instant previousSecretValidUntil;
     public final String jwksUri;
     public final Boolean hasJwks;
+    /** The workloads that authenticate with a trusted issuer's JWT. */
+    public final List<FederatedIdentityDefinition> federatedIdentities;
     public final Instant createdAt;
 
     SubscriptionDocument(Subscription s, String secret) {
@@ -43,6 +45,9 @@ public final class SubscriptionDocument {
                 ? s.previousSecretExpiresAt : null;
         jwksUri = s.jwksUri;
         hasJwks = s.jwks != null;
+        federatedIdentities = s.federatedIdentities.stream().map(FederatedIdentityDefinition::of)
+                .sorted(java.util.Comparator.comparing(FederatedIdentityDefinition::trustedIssuer)
+                        .thenComparing(FederatedIdentityDefinition::subject)).toList();
         createdAt = s.createdAt;
     }
 

@@ -90,9 +90,10 @@ public class SubscriptionService {
 
     /**
      * The declarative file's subscription: created, or brought to the definition, and approved (the
-     * file is the operator's approval). Returns its id.
+     * file is the operator's approval, so this is no upsert for a caller whose subscriptions need one).
+     * Returns its id.
      */
-    public UUID apply(SubscriptionDefinition definition) {
+    public UUID applyApproved(SubscriptionDefinition definition) {
         Subscription existing = Subscription.find("application.id = ?1 and api.id = ?2",
                 definition.applicationId(), definition.apiId()).firstResult();
         SubscriptionDefinition terms = new SubscriptionDefinition(definition.applicationId(), definition.apiId(), definition.planId(),

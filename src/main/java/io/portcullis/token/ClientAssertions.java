@@ -1,5 +1,6 @@
 package io.portcullis.token;
 
+import io.portcullis.keys.RemoteKeySets;
 import io.portcullis.registry.RegisteredClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jose4j.jwa.AlgorithmConstraints;

@@ -1,6 +1,8 @@
 package io.portcullis.token;
 
+import io.portcullis.federation.WorkloadAssertions;
 import io.portcullis.registry.ApiView;
+import io.portcullis.registry.TrustedIssuerView;
 import io.portcullis.registry.ClientSecrets;
 import io.portcullis.registry.RegisteredClient;
 import io.portcullis.registry.Registry;
@@ -13,7 +15,9 @@ import java.util.regex.Pattern;
 /**
  * Client authentication at the token endpoint family: client_secret_basic and client_secret_post
  * (RFC 6749 section 2.3.1) against the subscription's stored hash (and, during a rotation's grace
- * period, the previous one), and private_key_jwt (RFC 7523 section 3) against its public keys.
+ * period, the previous one), private_key_jwt (RFC 7523 section 3) against its public keys, and a
+ * workload's JWT from a trusted issuer (RFC 7523 section 2.2, docs/contract.md#federated-workload-identity)
+ * against the subscriptions' federated identities. The one client-authentication path.
  *
  * <p>Every failure answers the same {@code invalid_client}, whichever part was wrong, and an
  * unknown client id costs the same hash comparisons as a wrong secret.
@@ -26,38 +30,46 @@ public class ClientAuthenticator {
     private final Registry registry;
     private final FailedAuthenticationLimiter limiter;
     private final ClientAssertions assertions;
+    private final WorkloadAssertions workloads;
 
-    public ClientAuthenticator(Registry registry, FailedAuthenticationLimiter limiter, ClientAssertions assertions) {
+    public ClientAuthenticator(Registry registry, FailedAuthenticationLimiter limiter, ClientAssertions assertions,
+                               WorkloadAssertions workloads) {
         this.registry = registry;
         this.limiter = limiter;
         this.assertions = assertions;
+        this.workloads = workloads;
     }
 
     /**
      * @param issuer    this authorization server's issuer identifier, which a private_key_jwt
      *                  assertion must name as its {@code aud}
      * @param address   the caller's address, which failures are counted by besides the client id
-     * @return the subscription the credentials belong to, which is one of {@code api}'s
+     * @return the subscription the credentials belong to, which is one of {@code api}'s, and how it authenticated
      * @throws OAuthError invalid_client (401), 429 when locked out, or unauthorized_client for a public client
      */
-    public RegisteredClient authenticate(ApiView api, TokenRequest request, String issuer, String address) {
+    public ClientAuthentication authenticate(ApiView api, TokenRequest request, String issuer, String address) {
         boolean basic = request.authenticationMethod() == ClientAuthenticationMethod.CLIENT_SECRET_BASIC;
-        String clientId = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT
-                ? assertions.claimedClientId(request.clientAssertion(), request.clientId())
+        boolean assertion = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT;
+        // a workload's JWT names an issuer an admin trusts; a client's own assertion names the client
+        Optional<TrustedIssuerView> trusted = assertion
+                ? registry.trustedIssuer(WorkloadAssertions.claimedIssuer(request.clientAssertion())) : Optional.empty();
+        if (trusted.isPresent()) {
+            return federated(api, request, trusted.get(), address);
+        }
+        boolean spiffe = WorkloadAssertions.JWT_SPIFFE.equals(request.parameter("client_assertion_type"));
+        String clientId = assertion
+                ? (spiffe ? null : assertions.claimedClientId(request.clientAssertion(), request.clientId()))
                 : request.clientId();
         boolean wellFormed = clientId != null && CLIENT_ID.matcher(clientId).matches();
         Optional<RegisteredClient> found = wellFormed ? registry.client(clientId) : Optional.empty();
         RegisteredClient client = found.orElse(null);
-        if (client != null && !client.clientType().isConfidential() && client.apiId().equals(api.id())) {
-            // RFC 6749 section 4.4: the grant is for confidential clients only
-            throw OAuthError.unauthorizedClient("Public clients cannot use the client credentials grant");
-        }
+        refusePublic(api, client);
         // Credentials are checked before any throttling: a request whose credentials verify is answered
         // on its merits however many failures its client id or address has had, so that knowing a client
         // id (it is in every token) never lets anyone lock its owner out (docs/contract.md#token-endpoint).
         boolean authenticated;
         try {
-            authenticated = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT
+            authenticated = assertion
                     ? client != null && assertions.verify(client, request.clientAssertion(), issuer)
                     : secretMatches(client, request.clientSecret());
         } catch (ClientSecrets.SecretCheckBusy e) {
@@ -65,14 +77,41 @@ public class ClientAuthenticator {
             throw OAuthError.temporarilyUnavailable();
         }
         if (authenticated && client != null && client.apiId().equals(api.id())) {
-            return client;
+            return new ClientAuthentication(client, request.authenticationMethod().value, null);
         }
         // only ids of real subscriptions are counted by id: a secret pasted into client_id stays out of the table
-        String counted = client != null ? clientId : null;
-        // a failure past the limit is refused without being counted again (no database write)
-        limiter.checkAllowed(counted, address);
-        limiter.recordFailure(counted, address);
-        throw OAuthError.invalidClient(basic, api.id());
+        throw refused(api, basic, client != null ? clientId : null, address);
+    }
+
+    /**
+     * docs/contract.md#federated-workload-identity: the workload's JWT verifies, and its subject is a
+     * federated identity of a subscription of this API (the one {@code client_id} names, if given).
+     */
+    private ClientAuthentication federated(ApiView api, TokenRequest request, TrustedIssuerView issuer, String address) {
+        String subject = workloads.verify(issuer, request.clientAssertion(), Instant.now().getEpochSecond());
+        RegisteredClient client = subject == null ? null
+                : registry.federatedClient(api.id(), issuer.id(), subject).orElse(null);
+        refusePublic(api, client);
+        if (client != null && (request.clientId() == null || request.clientId().equals(client.clientId()))) {
+            return new ClientAuthentication(client, ClientAuthentication.FEDERATED, issuer.id() + " " + subject);
+        }
+        String claimed = request.clientId();
+        boolean real = claimed != null && CLIENT_ID.matcher(claimed).matches() && registry.client(claimed).isPresent();
+        throw refused(api, false, real ? claimed : null, address);
+    }
+
+    /** RFC 6749 section 4.4: the grant is for confidential clients only. */
+    private static void refusePublic(ApiView api, RegisteredClient client) {
+        if (client != null && !client.clientType().isConfidential() && client.apiId().equals(api.id())) {
+            throw OAuthError.unauthorizedClient("Public clients cannot use the client credentials grant");
+        }
+    }
+
+    /** Counts the failure (a failure past the limit is refused without being counted again) and answers it. */
+    private OAuthError refused(ApiView api, boolean basic, String countedClientId, String address) {
+        limiter.checkAllowed(countedClientId, address);
+        limiter.recordFailure(countedClientId, address);
+        return OAuthError.invalidClient(basic, api.id());
     }
 
     /**

@@ -50,6 +50,8 @@ public class ClientCredentialsGrant {
         String scope;
         String granted;
         String address;
+        String credential;
+        String credentialSubject;
     }
 
     /** @param dpop the DPoP proof headers (RFC 9449), or null */
@@ -62,7 +64,8 @@ public class ClientCredentialsGrant {
             TokenResponse response = endpoints.call(() -> decide(authMethodId, apiId, contentType, authorization, body, dpop, attempt));
             metrics.tokenGranted(apiId, authMethodId, System.nanoTime() - start);
             audit.record(AuditEvent.token(apiId, authMethodId, true).actor(attempt.clientId).scopesRequested(attempt.scope)
-                    .scopesGranted(attempt.granted).remoteAddress(remoteAddress).requestId(requestId).build());
+                    .scopesGranted(attempt.granted).credential(attempt.credential).credentialSubject(attempt.credentialSubject)
+                    .remoteAddress(remoteAddress).requestId(requestId).build());
             return response;
         } catch (OAuthError e) {
             metrics.tokenRefused(apiId, authMethodId, e.error, System.nanoTime() - start);
@@ -88,8 +91,11 @@ public class ClientCredentialsGrant {
             throw OAuthError.unsupportedGrantType();
         }
 
-        RegisteredClient client = authenticator.authenticate(api, request, endpoint.issuer(), attempt.address);
+        ClientAuthentication authentication = authenticator.authenticate(api, request, endpoint.issuer(), attempt.address);
+        RegisteredClient client = authentication.client();
         attempt.clientId = client.clientId();
+        attempt.credential = authentication.credential();
+        attempt.credentialSubject = authentication.credentialSubject();
 
         // RFC 6749 section 5.2 unauthorized_client: authenticated, but not allowed this grant here
         endpoint.requireAccepted();

@@ -32,7 +32,7 @@ public class TokenIntrospection {
             TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
             TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
             // section 2.1: the caller is authenticated, and must be subscribed to this API
-            endpoint.requireApproved(authenticator.authenticate(endpoint.api(), request, endpoint.issuer(), address));
+            endpoint.requireApproved(authenticator.authenticate(endpoint.api(), request, endpoint.issuer(), address).client());
             endpoint.requireAccepted();
             String token = request.parameter("token");
             if (token == null) {

@@ -34,6 +34,7 @@ public final class TokenRequestParser {
 
     /** RFC 7523 section 2.2. */
     public static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    public static final String JWT_SPIFFE = io.portcullis.federation.WorkloadAssertions.JWT_SPIFFE;
 
     private TokenRequestParser() {
     }
@@ -71,8 +72,10 @@ public final class TokenRequestParser {
         String assertionType = params.get("client_assertion_type");
         if (assertion != null || assertionType != null) {
             // RFC 7521 section 4.2; RFC 6749 section 2.3: one authentication method per request
-            if (!JWT_BEARER.equals(assertionType) || assertion == null) {
-                throw OAuthError.invalidRequest("client_assertion_type must be " + JWT_BEARER + ", with a client_assertion");
+            // jwt-spiffe: draft-ietf-oauth-spiffe-client-auth, a JWT-SVID from a trusted issuer
+            if (!(JWT_BEARER.equals(assertionType) || JWT_SPIFFE.equals(assertionType)) || assertion == null) {
+                throw OAuthError.invalidRequest("client_assertion_type must be " + JWT_BEARER + " (or " + JWT_SPIFFE
+                        + "), with a client_assertion");
             }
             if (method != ClientAuthenticationMethod.NONE) {
                 throw OAuthError.invalidRequest("The client authenticates in more than one way");

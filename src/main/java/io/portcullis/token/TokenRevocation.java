@@ -31,7 +31,7 @@ public class TokenRevocation {
         endpoints.call(() -> {
             TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
             TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
-            RegisteredClient client = authenticator.authenticate(endpoint.api(), request, endpoint.issuer(), address);
+            RegisteredClient client = authenticator.authenticate(endpoint.api(), request, endpoint.issuer(), address).client();
             endpoint.requireAccepted();
             // no approval needed: revoking only takes away the caller's own access
             String token = request.parameter("token");

@@ -64,8 +64,9 @@ class DemoWalkthroughTest {
         String banner = demo.banner();
         assertFalse(config.baseUrl().endsWith(":8080"), config.baseUrl());
         assertTrue(banner.contains(config.baseUrl() + "/auth/default/api/echo/token"), banner);
-        List<String> commands = banner.lines().map(String::trim).filter(l -> l.startsWith("curl ") || l.startsWith("TOKEN=")).toList();
-        assertEquals(5, commands.size(), banner);
+        List<String> commands = banner.lines().map(String::trim)
+                .filter(l -> l.startsWith("curl ") || l.startsWith("TOKEN=") || l.startsWith("ASSERTION=")).toList();
+        assertEquals(7, commands.size(), banner);
 
         String token = bash(commands.get(0));
         assertTrue(token.contains("\"access_token\"") && token.contains("\"scope\":\"read\""), token);
@@ -73,7 +74,10 @@ class DemoWalkthroughTest {
         String echo = bash(commands.get(1) + "\n" + commands.get(2));
         assertTrue(echo.contains("\"api\":\"echo\"") && echo.contains("\"clientId\":\"demo-client-echo\""), echo);
 
-        String whoami = bash(commands.get(3) + "\n" + commands.get(4));
+        String workload = bash(commands.get(3) + "\n" + commands.get(4));
+        assertTrue(workload.contains("\"access_token\"") && workload.contains("\"scope\":\"read\""), "a secretless workload: " + workload);
+
+        String whoami = bash(commands.get(5) + "\n" + commands.get(6));
         assertTrue(whoami.contains("\"upstream\" : \"whoami\"") && whoami.contains("\"uri\" : \"/hello?x=1\""), whoami);
         assertTrue(whoami.contains("\"x-consumer-username\" : \"demo-app$whoami\""), whoami);
         assertFalse(whoami.contains("\"authorization\""), "whoami hides credentials: " + whoami);
