@@ -76,6 +76,22 @@ seen=$(( $(now_ms) - t0 ))
 check "B signs with the key A rotated to after ${seen} ms (within its 5 s refresh)" "[ $seen -lt 7000 ]"
 check "a token B signed before the rotation still passes A's gateway" "[ \$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $OLD' http://127.0.0.1:$A/rapi/live) = 200 ]"
 
+# a trusted issuer and a federated identity added through A let a workload in at B (docs/federation.md)
+export PORTCULLIS_WORKLOAD_KEY=/tmp/portcullis-replicas-workload-key
+rm -f "$PORTCULLIS_WORKLOAD_KEY"
+admin -X POST "http://127.0.0.1:$A/admin/v1/trusted-issuers" \
+  -d "{\"id\":\"rcluster\",\"issuer\":\"https://replicas.cluster.local\",\"jwks\":$(java "$ROOT/tools/WorkloadToken.java" jwks),\"audiences\":[\"replicas\"]}" >/dev/null
+admin -X PUT "http://127.0.0.1:$A/admin/v1/subscriptions/$SID/federated-identities" \
+  -d '{"identities":[{"trustedIssuer":"rcluster","subject":"system:serviceaccount:replicas:worker"}]}' >/dev/null
+ASSERTION=$(java "$ROOT/tools/WorkloadToken.java" https://replicas.cluster.local system:serviceaccount:replicas:worker replicas)
+t0=$(now_ms)
+until curl -s -X POST -d "grant_type=client_credentials&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer&client_assertion=$ASSERTION" \
+    "http://127.0.0.1:$B/auth/default/api/rapi/token" | grep -q access_token; do
+  [ $(( $(now_ms) - t0 )) -lt 5000 ] || break; sleep 0.05
+done
+seen=$(( $(now_ms) - t0 ))
+check "a workload bound through A's admin API gets a token at B after ${seen} ms (within 5 s)" "[ $seen -lt 5000 ]"
+
 admin -X DELETE "http://127.0.0.1:$A/admin/v1/subscriptions/$SID" >/dev/null
 t0=$(now_ms)
 until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $OLD" "http://127.0.0.1:$B/rapi/live")" = 401 ]; do

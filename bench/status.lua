@@ -1,8 +1,9 @@
 -- wrk script: counts answers by status; with env REQUEST=token, POSTs the client credentials form
--- (TOKEN_CLIENT_ID, TOKEN_CLIENT_SECRET); else GETs with BEARER as the token. DELAY_MS paces each connection.
+-- (TOKEN_CLIENT_ID, TOKEN_CLIENT_SECRET, or the whole form in FORM); else GETs with BEARER as the token.
+-- DELAY_MS paces each connection.
 local threads = {}
-local form = "grant_type=client_credentials&client_id=" .. (os.getenv("TOKEN_CLIENT_ID") or "") ..
-  "&client_secret=" .. (os.getenv("TOKEN_CLIENT_SECRET") or "") .. "&scope=read"
+local form = os.getenv("FORM") or ("grant_type=client_credentials&client_id=" .. (os.getenv("TOKEN_CLIENT_ID") or "") ..
+  "&client_secret=" .. (os.getenv("TOKEN_CLIENT_SECRET") or "") .. "&scope=read")
 local delay_ms = tonumber(os.getenv("DELAY_MS") or "0")
 function setup(thread) table.insert(threads, thread) end
 function init(args)

@@ -96,6 +96,17 @@ class DemoWalkthroughTest {
         }
     }
 
+    @Test
+    void theWorkloadExamplesOfTheReadmeAndTheFederationPageWork() throws Exception {
+        for (String doc : List.of("README.md", "docs/federation.md")) {
+            List<String> blocks = shellBlocks(Files.readString(Path.of(doc))).stream()
+                    .filter(b -> b.contains("/sample/issuer/token")).toList();
+            assertEquals(1, blocks.size(), doc + ": " + blocks);
+            String out = bash(blocks.get(0));
+            assertTrue(out.contains("\"access_token\"") && out.contains("\"scope\":\"read\""), doc + ": " + blocks.get(0) + "\n->\n" + out);
+        }
+    }
+
     /** The fenced shell blocks of a Markdown text. */
     static List<String> shellBlocks(String markdown) {
         List<String> blocks = new ArrayList<>();
