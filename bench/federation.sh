@@ -42,7 +42,7 @@ run() {  # NAME FORM SECONDS -> "NAME tokens/s cpu_ms/token p99 non200"
   t0=$(ticks)
   out=$(FORM="$2" REQUEST=token wrk -t2 -c"$CONNS" -d"$3s" -s "$BENCH_DIR/status.lua" "$URL")
   req=$(echo "$out" | sed -nE 's/^STATUS requests=([0-9]+).*/\1/p')
-  non200=$(echo "$out" | grep -oE '(^| )[0-9]{3}=[0-9]+' | grep -v ' 200=' | grep -v '^200=' | awk -F= '{s += $2} END {print s + 0}')
+  non200=$(echo "$out" | awk '/^STATUS / {for (i = 2; i <= NF; i++) if ($i ~ /^[0-9][0-9][0-9]=/ && $i !~ /^200=/) {split($i, kv, "="); s += kv[2]}} END {print s + 0}')
   awk -v n="$1" -v r="$req" -v t="$(( $(ticks) - t0 ))" -v hz="$HZ" -v d="$3" -v p99="$(echo "$out" | sed -nE 's/.*p99_ms=([0-9.]+).*/\1/p')" -v e="$non200" \
     'BEGIN {printf "%s %.0f %.3f %s %d\n", n, r / d, t * 1000 / hz / r, p99, e}'
 }
@@ -51,7 +51,7 @@ run warm-secret "$SECRET_FORM" "$WARMUP" >/dev/null
 run warm-federated "$FEDERATED_FORM" "$WARMUP" >/dev/null
 
 echo "## federated vs client_secret_post, $ALG, $CONNS connections, ${DURATION}s runs, commit $(git -C "$ROOT" rev-parse --short HEAD)"
-echo "calibration: $(openssl speed -seconds 3 ecdsap256 rsa2048 2>/dev/null | grep -E '^(rsa 2048|256 bits ecdsa)' | tr -s ' ' | tr '\n' ';')"
+echo "calibration: $(openssl speed -seconds 3 ecdsap256 rsa2048 2>/dev/null | grep -E '^ *(rsa 2048|256 bits ecdsa)' | tr -s ' ' | tr '\n' ';')"
 echo "| pair | secret tokens/s | secret CPU ms/token | federated tokens/s | federated CPU ms/token | CPU ratio | non-200 |"
 echo "|---|---|---|---|---|---|---|"
 for i in $(seq 1 "$REPS"); do

@@ -45,10 +45,18 @@ public interface PortcullisConfig {
         /**
          * The directory a trusted issuer's {@code caFile} and {@code bearerTokenFile} must be in: the
          * admin API can name no other file for Portcullis to read and send. Kubernetes mounts a pod's
-         * service-account token and CA below it.
+         * service-account token and CA there.
          */
-        @WithDefault("/var/run/secrets")
+        @WithDefault("/var/run/secrets/kubernetes.io/serviceaccount")
         String fileRoot();
+
+        /**
+         * The only hosts a trusted issuer's bearer token may be sent to (over https, checked against its
+         * {@code caFile}): Portcullis's own service-account token is a credential of its own, which the
+         * admin API must not be able to hand to a host of its choosing.
+         */
+        @WithDefault("kubernetes.default.svc,kubernetes.default.svc.cluster.local")
+        java.util.List<String> bearerTokenHosts();
     }
 
     /** private_key_jwt client assertions (RFC 7523, docs/contract.md#token-endpoint). */

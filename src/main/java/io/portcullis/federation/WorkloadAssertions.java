@@ -51,14 +51,26 @@ public class WorkloadAssertions {
         this.remoteKeys = remoteKeys;
     }
 
-    /** The {@code iss} the assertion claims, read before anything is verified, to find its issuer; else null. */
-    public static String claimedIssuer(String assertion) {
+    /**
+     * The assertion read before anything is verified, to find its issuer by {@link #claimedIssuer};
+     * null when it is no JWT. {@link #verify} checks this same parse, so that a token is read once.
+     */
+    public static JwtContext parse(String assertion) {
         if (assertion == null || assertion.length() > MAX_ASSERTION_LENGTH) {
             return null;
         }
         try {
-            return UNVERIFIED.processToClaims(assertion).getIssuer();
-        } catch (InvalidJwtException | MalformedClaimException e) {
+            return UNVERIFIED.process(assertion);
+        } catch (InvalidJwtException e) {
+            return null;
+        }
+    }
+
+    /** The {@code iss} a parsed assertion claims, unverified; else null. */
+    public static String claimedIssuer(JwtContext parsed) {
+        try {
+            return parsed == null ? null : parsed.getJwtClaims().getIssuer();
+        } catch (MalformedClaimException e) {
             return null;
         }
     }
@@ -67,12 +79,13 @@ public class WorkloadAssertions {
      * @param nowEpochSecond the time to judge {@code exp}, {@code nbf} and {@code iat} by
      * @return the workload's subject when every check passes, else null
      */
-    public String verify(TrustedIssuerView issuer, String assertion, long nowEpochSecond) {
-        if (assertion == null || assertion.length() > MAX_ASSERTION_LENGTH) {
+    public String verify(TrustedIssuerView issuer, JwtContext parsed, long nowEpochSecond) {
+        if (parsed == null) {
             return null;
         }
         try {
-            JwtContext context = new JwtConsumerBuilder()
+            JwtContext context = parsed;
+            new JwtConsumerBuilder()
                     .setExpectedIssuer(true, issuer.issuer())
                     .setExpectedAudience(true, issuer.audiences().toArray(String[]::new))
                     .setRequireExpirationTime()
@@ -83,7 +96,7 @@ public class WorkloadAssertions {
                     .setVerificationKeyResolver((jws, nesting) -> new JwksVerificationKeyResolver(keys(issuer, jws.getKeyIdHeaderValue()))
                             .resolveKey(jws, nesting))
                     .build()
-                    .process(assertion);
+                    .processContext(context);
             if (!typeAccepted(context.getJoseObjects().get(0).getHeader("typ"))) {
                 return null;
             }

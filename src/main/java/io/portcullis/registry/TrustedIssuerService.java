@@ -8,6 +8,7 @@ import jakarta.transaction.Transactional;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 import static io.portcullis.registry.RegistryRules.AUTH_METHOD_ID;
@@ -25,12 +26,17 @@ public class TrustedIssuerService {
     static final int MAX_AUDIENCES = 10;
     static final int MAX_TEXT = 2048;
 
+    /** An issuer is a URL: https, http to a loopback address, or a SPIFFE trust domain; never a bare name a client id could be. */
+    static final java.util.regex.Pattern ISSUER = java.util.regex.Pattern.compile("spiffe://\\S+|" + KEY_SET_URL.pattern());
+
     private final Registry registry;
     private final Path fileRoot;
+    private final List<String> bearerTokenHosts;
 
     public TrustedIssuerService(Registry registry, PortcullisConfig config) {
         this.registry = registry;
         this.fileRoot = Path.of(config.federation().fileRoot()).toAbsolutePath().normalize();
+        this.bearerTokenHosts = config.federation().bearerTokenHosts();
     }
 
     public TrustedIssuerDefinition find(String id) {
@@ -81,8 +87,14 @@ public class TrustedIssuerService {
         if (d.id() != null && !d.id().equals(issuer.id)) {
             throw RegistryException.invalid("id", "the id of a trusted issuer cannot change");
         }
-        if (d.issuer() == null || d.issuer().isEmpty() || d.issuer().length() > MAX_TEXT || !printable(d.issuer())) {
-            throw RegistryException.invalid("issuer", "issuer must be the exact iss of the platform's JWTs: 1 to 2048 printable characters");
+        if (d.issuer() == null || d.issuer().length() > MAX_TEXT || !printable(d.issuer()) || !ISSUER.matcher(d.issuer()).matches()) {
+            throw RegistryException.invalid("issuer", "issuer must be the exact iss of the platform's JWTs: an https URL (http only to a "
+                    + "loopback address) or a spiffe:// ID, at most 2048 characters");
+        }
+        if (issuer.issuer != null && !issuer.issuer.equals(d.issuer()) && Subscription.count(
+                "select count(s) from Subscription s join s.federatedIdentities f where f.trustedIssuerId = ?1", issuer.id) > 0) {
+            // the subjects bound to it were named by the old platform: another one may call someone else so
+            throw RegistryException.conflict("issuer", "the issuer of a trusted issuer that federated identities name cannot change");
         }
         if (TrustedIssuer.count("issuer = ?1 and id <> ?2", d.issuer(), issuer.id) > 0) {
             throw RegistryException.conflict("issuer", "another trusted issuer has issuer '" + d.issuer() + "'");
@@ -128,6 +140,15 @@ public class TrustedIssuerService {
         issuer.bearerTokenFile = file(d.bearerTokenFile(), "bearerTokenFile");
         if ((issuer.caFile != null || issuer.bearerTokenFile != null) && jwks != null) {
             throw RegistryException.invalid("caFile", "caFile and bearerTokenFile are for fetching keys: not with inline jwks");
+        }
+        if (issuer.bearerTokenFile != null) {
+            // Portcullis's own service-account token: only to a configured host, over TLS to the given CA
+            String keyHost = java.net.URI.create(discovery ? d.issuer() : d.jwksUri()).getHost();
+            if (issuer.caFile == null || !(discovery ? d.issuer() : d.jwksUri()).startsWith("https://")
+                    || keyHost == null || !bearerTokenHosts.contains(keyHost)) {
+                throw RegistryException.invalid("bearerTokenFile", "a bearer token is sent only over https, checked against caFile, "
+                        + "to a host of portcullis.federation.bearer-token-hosts " + bearerTokenHosts);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.portcullis.registry.ClientSecrets;
 import io.portcullis.registry.RegisteredClient;
 import io.portcullis.registry.Registry;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jose4j.jwt.consumer.JwtContext;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -51,10 +52,10 @@ public class ClientAuthenticator {
         boolean basic = request.authenticationMethod() == ClientAuthenticationMethod.CLIENT_SECRET_BASIC;
         boolean assertion = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT;
         // a workload's JWT names an issuer an admin trusts; a client's own assertion names the client
-        Optional<TrustedIssuerView> trusted = assertion
-                ? registry.trustedIssuer(WorkloadAssertions.claimedIssuer(request.clientAssertion())) : Optional.empty();
+        JwtContext parsed = assertion ? WorkloadAssertions.parse(request.clientAssertion()) : null;
+        Optional<TrustedIssuerView> trusted = registry.trustedIssuer(WorkloadAssertions.claimedIssuer(parsed));
         if (trusted.isPresent()) {
-            return federated(api, request, trusted.get(), address);
+            return federated(api, request, trusted.get(), parsed, address);
         }
         boolean spiffe = WorkloadAssertions.JWT_SPIFFE.equals(request.parameter("client_assertion_type"));
         String clientId = assertion
@@ -87,12 +88,14 @@ public class ClientAuthenticator {
      * docs/contract.md#federated-workload-identity: the workload's JWT verifies, and its subject is a
      * federated identity of a subscription of this API (the one {@code client_id} names, if given).
      */
-    private ClientAuthentication federated(ApiView api, TokenRequest request, TrustedIssuerView issuer, String address) {
-        String subject = workloads.verify(issuer, request.clientAssertion(), Instant.now().getEpochSecond());
+    private ClientAuthentication federated(ApiView api, TokenRequest request, TrustedIssuerView issuer, JwtContext parsed,
+                                           String address) {
+        String subject = workloads.verify(issuer, parsed, Instant.now().getEpochSecond());
         RegisteredClient client = subject == null ? null
                 : registry.federatedClient(api.id(), issuer.id(), subject).orElse(null);
         refusePublic(api, client);
-        if (client != null && (request.clientId() == null || request.clientId().equals(client.clientId()))) {
+        if (client != null && client.apiId().equals(api.id())
+                && (request.clientId() == null || request.clientId().equals(client.clientId()))) {
             return new ClientAuthentication(client, ClientAuthentication.FEDERATED, issuer.id() + " " + subject);
         }
         String claimed = request.clientId();

@@ -186,6 +186,9 @@ class FederatedIdentityTest {
         refused(platform.signRs256(pod().issueTime(new Date(now + 600_000)).build()));
         // an access token's or DPoP proof's type (token confusion)
         refused(TestWorkloadIssuer.sign(pod().build(), platform.rsa, JWSAlgorithm.RS256, TestWorkloadIssuer.typ("at+jwt")));
+        // a key the token carries itself (jwk header) is not the issuer's
+        ECKey attacker = new ECKeyGenerator(Curve.P_256).keyID("attacker").generate();
+        refused(TestWorkloadIssuer.sign(pod().build(), attacker, JWSAlgorithm.ES256, h -> h.jwk(attacker.toPublicJWK())));
         // a subject no subscription has; one bound to a subscription of another API
         refused(platform.signRs256(pod().subject("system:serviceaccount:payments:intruder").build()));
         String otherApi = fixtures.api("read");
@@ -196,7 +199,12 @@ class FederatedIdentityTest {
         IssuedCredentials neighbour = fixtures.subscribe(api);
         refused(platform.signRs256(pod().build()), neighbour.clientId());
         // and after all that, the workload still gets its token: no lockout of an honest client
-        token(platform.signRs256(pod().build()), JWT_BEARER, null).statusCode(200);
+        String valid = platform.signRs256(pod().build());
+        token(valid, JWT_BEARER, null).statusCode(200);
+        // until its identity is taken away: refused at once, the same valid JWT
+        admin().body(Map.of("identities", List.of())).put("/admin/v1/subscriptions/" + client.subscriptionId() + "/federated-identities")
+                .then().statusCode(200);
+        refused(valid);
     }
 
     @Test
@@ -286,6 +294,19 @@ class FederatedIdentityTest {
         // an inline key set holds public keys only
         trust(id, Map.of("issuer", "https://a.example", "jwks", Map.of("keys", List.of(Map.of("kty", "oct", "k", "c2VjcmV0"))),
                 "audiences", List.of(AUDIENCE))).statusCode(400).body("field", equalTo("jwks"));
+        // an issuer is a URL or a SPIFFE ID, never a bare name a client id could be
+        trust(id, Map.of("issuer", "billing-client-0001", "jwksUri", "https://a.example/jwks", "audiences", List.of(AUDIENCE)))
+                .statusCode(400).body("field", equalTo("issuer"));
+        // Portcullis's own token goes only over https, to the CA given, to a configured host
+        Path token = Path.of("target/federation-files").toAbsolutePath().resolve("token");
+        trust(id, Map.of("issuer", "https://a.example", "jwksUri", "https://a.example/jwks", "audiences", List.of(AUDIENCE),
+                "bearerTokenFile", token.toString())).statusCode(400).body("field", equalTo("bearerTokenFile"));
+        trust(id, Map.of("issuer", "https://a.example", "jwksUri", "https://a.example/jwks", "audiences", List.of(AUDIENCE),
+                "bearerTokenFile", token.toString(), "caFile", token.toString())).statusCode(400).body("field", equalTo("bearerTokenFile"));
+        // the issuer of a trusted issuer that identities name cannot change: they were named by that platform
+        admin().body(Map.of("id", issuerId, "issuer", "https://another.example", "jwksUri", platform.url() + "/jwks",
+                "audiences", List.of(AUDIENCE))).put("/admin/v1/trusted-issuers/" + issuerId).then().statusCode(409)
+                .body("field", equalTo("issuer"));
         // the same issuer twice is a conflict
         trust(id, Map.of("issuer", iss, "jwksUri", "https://a.example/jwks", "audiences", List.of(AUDIENCE))).statusCode(409);
         admin().get("/admin/v1/trusted-issuers/" + id).then().statusCode(404);

@@ -40,45 +40,45 @@ class WorkloadAssertionsTest {
 
     @Test
     void aProjectedServiceAccountTokenNamesItsWorkload() throws Exception {
-        assertEquals("system:serviceaccount:payments:billing", assertions.verify(issuer, pod(b -> b, platform.rsa, JWSAlgorithm.RS256), now));
-        assertEquals("system:serviceaccount:payments:billing", assertions.verify(issuer, pod(b -> b, platform.ec, JWSAlgorithm.ES256), now));
+        assertEquals("system:serviceaccount:payments:billing", assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b, platform.rsa, JWSAlgorithm.RS256)), now));
+        assertEquals("system:serviceaccount:payments:billing", assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b, platform.ec, JWSAlgorithm.ES256)), now));
         assertEquals("system:serviceaccount:payments:billing",
-                assertions.verify(issuer, pod(b -> b.audience(List.of("x", AUD)), platform.ec, JWSAlgorithm.ES256), now),
+                assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.audience(List.of("x", AUD)), platform.ec, JWSAlgorithm.ES256)), now),
                 "one of its audiences among others");
     }
 
     @Test
     void eachCheckRefusesAlone() throws Exception {
         long ms = now * 1000;
-        assertNull(assertions.verify(issuer, pod(b -> b.issuer(ISS + "/"), platform.rsa, JWSAlgorithm.RS256), now));
-        assertNull(assertions.verify(issuer, pod(b -> b.audience("x"), platform.rsa, JWSAlgorithm.RS256), now));
-        assertNull(assertions.verify(issuer, pod(b -> b.audience((String) null), platform.rsa, JWSAlgorithm.RS256), now));
-        assertNull(assertions.verify(issuer, pod(b -> b.subject(null), platform.rsa, JWSAlgorithm.RS256), now));
-        assertNull(assertions.verify(issuer, pod(b -> b.expirationTime(null), platform.rsa, JWSAlgorithm.RS256), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.issuer(ISS + "/"), platform.rsa, JWSAlgorithm.RS256)), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.audience("x"), platform.rsa, JWSAlgorithm.RS256)), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.audience((String) null), platform.rsa, JWSAlgorithm.RS256)), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.subject(null), platform.rsa, JWSAlgorithm.RS256)), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.expirationTime(null), platform.rsa, JWSAlgorithm.RS256)), now));
         // exp 31 s ago is past the skew; 29 s ago is within it
-        assertNull(assertions.verify(issuer, pod(b -> b.issueTime(new Date(ms - 600_000)).notBeforeTime(new Date(ms - 600_000))
-                .expirationTime(new Date(ms - 31_000)), platform.rsa, JWSAlgorithm.RS256), now));
-        assertEquals("system:serviceaccount:payments:billing", assertions.verify(issuer, pod(b -> b.issueTime(new Date(ms - 600_000))
-                .notBeforeTime(new Date(ms - 600_000)).expirationTime(new Date(ms - 29_000)), platform.rsa, JWSAlgorithm.RS256), now));
-        assertNull(assertions.verify(issuer, pod(b -> b.notBeforeTime(new Date(ms + 31_000)), platform.rsa, JWSAlgorithm.RS256), now));
-        assertNull(assertions.verify(issuer, pod(b -> b.issueTime(new Date(ms + 31_000)), platform.rsa, JWSAlgorithm.RS256), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.issueTime(new Date(ms - 600_000)).notBeforeTime(new Date(ms - 600_000))
+                .expirationTime(new Date(ms - 31_000)), platform.rsa, JWSAlgorithm.RS256)), now));
+        assertEquals("system:serviceaccount:payments:billing", assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.issueTime(new Date(ms - 600_000))
+                .notBeforeTime(new Date(ms - 600_000)).expirationTime(new Date(ms - 29_000)), platform.rsa, JWSAlgorithm.RS256)), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.notBeforeTime(new Date(ms + 31_000)), platform.rsa, JWSAlgorithm.RS256)), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.issueTime(new Date(ms + 31_000)), platform.rsa, JWSAlgorithm.RS256)), now));
         // a lifetime of 3600 s passes, 3601 s does not; without iat, what is left of it counts
-        assertEquals("system:serviceaccount:payments:billing", assertions.verify(issuer, pod(b -> b.issueTime(new Date(ms))
-                .expirationTime(new Date(ms + 3_600_000)), platform.rsa, JWSAlgorithm.RS256), now));
-        assertNull(assertions.verify(issuer, pod(b -> b.issueTime(new Date(ms)).expirationTime(new Date(ms + 3_601_000)),
-                platform.rsa, JWSAlgorithm.RS256), now));
-        assertNull(assertions.verify(issuer, pod(b -> b.issueTime(null).expirationTime(new Date(ms + 3_601_000)),
-                platform.rsa, JWSAlgorithm.RS256), now));
-        assertNull(assertions.verify(issuer, TestWorkloadIssuer.sign(TestWorkloadIssuer.kubernetesClaims(ISS, AUD, "p", "b").build(),
-                platform.rsa, JWSAlgorithm.RS256, TestWorkloadIssuer.typ("dpop+jwt")), now));
-        assertNull(assertions.verify(issuer, "x".repeat(20_000), now));
-        assertNull(assertions.verify(issuer, null, now));
+        assertEquals("system:serviceaccount:payments:billing", assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.issueTime(new Date(ms))
+                .expirationTime(new Date(ms + 3_600_000)), platform.rsa, JWSAlgorithm.RS256)), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.issueTime(new Date(ms)).expirationTime(new Date(ms + 3_601_000)),
+                platform.rsa, JWSAlgorithm.RS256)), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse(pod(b -> b.issueTime(null).expirationTime(new Date(ms + 3_601_000)),
+                platform.rsa, JWSAlgorithm.RS256)), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse(TestWorkloadIssuer.sign(TestWorkloadIssuer.kubernetesClaims(ISS, AUD, "p", "b").build(),
+                platform.rsa, JWSAlgorithm.RS256, TestWorkloadIssuer.typ("dpop+jwt"))), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse("x".repeat(20_000)), now));
+        assertNull(assertions.verify(issuer, WorkloadAssertions.parse(null), now));
     }
 
     @Test
     void theIssuerIsReadBeforeAnythingIsVerified() throws Exception {
-        assertEquals(ISS, WorkloadAssertions.claimedIssuer(pod(b -> b, platform.rsa, JWSAlgorithm.RS256)));
-        assertNull(WorkloadAssertions.claimedIssuer("not-a-jwt"));
-        assertNull(WorkloadAssertions.claimedIssuer(null));
+        assertEquals(ISS, WorkloadAssertions.claimedIssuer(WorkloadAssertions.parse(pod(b -> b, platform.rsa, JWSAlgorithm.RS256))));
+        assertNull(WorkloadAssertions.claimedIssuer(WorkloadAssertions.parse("not-a-jwt")));
+        assertNull(WorkloadAssertions.claimedIssuer(WorkloadAssertions.parse(null)));
     }
 }

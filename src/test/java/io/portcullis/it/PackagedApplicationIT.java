@@ -68,6 +68,8 @@ class PackagedApplicationIT {
         given().get("/sample/echo").then().statusCode(404);
         given().get("/sample/echo/x").then().statusCode(404);
         given().get("/sample/whoami").then().statusCode(404);
+        given().get("/sample/issuer/token").then().statusCode(404);
+        given().get("/sample/issuer/.well-known/openid-configuration").then().statusCode(404);
         java.nio.file.Path app = java.nio.file.Path.of("target", "quarkus-app", "app");
         if (java.nio.file.Files.isDirectory(app)) {
             try (var jars = java.nio.file.Files.list(app)) {
