@@ -77,7 +77,7 @@ public class AdminBootstrap {
             authMethods.create(new AuthMethodDefinition(AUTH_METHOD, "Client credentials", null, true));
         }
         if (Plan.findById(PLAN) == null) {
-            plans.create(new PlanDefinition(PLAN, "Administration", null, false, null));
+            plans.create(new PlanDefinition(PLAN, "Administration", null, false, null, null));
         }
         if (Api.findById(BUILTIN_ADMIN_API) == null) {
             apis.create(ApiDefinition.builder(BUILTIN_ADMIN_API).name("Portcullis administration")

@@ -23,7 +23,8 @@ public record AuditEvent(
         String before,
         String after,
         String credential,
-        String credentialSubject) {
+        String credentialSubject,
+        Boolean quotaExceeded) {
 
     /** What a record keeps of any field a request supplied (docs/contract.md#token-endpoint): at most 1,000 characters. */
     public static final int MAX_FIELD_LENGTH = 1000;
@@ -90,6 +91,7 @@ public record AuditEvent(
         private String after;
         private String credential;
         private String credentialSubject;
+        private Boolean quotaExceeded;
 
         private Builder(String kind, String action, String target) {
             this.kind = kind;
@@ -164,9 +166,15 @@ public record AuditEvent(
             return this;
         }
 
+        /** A token issued over its subscription's quota in report mode. */
+        public Builder quotaExceeded(Boolean v) {
+            quotaExceeded = v;
+            return this;
+        }
+
         public AuditEvent build() {
             return new AuditEvent(occurredAt, kind, actor, action, target, outcome, error, apiId, authMethodId, scopesRequested,
-                    scopesGranted, remoteAddress, requestId, before, after, credential, credentialSubject);
+                    scopesGranted, remoteAddress, requestId, before, after, credential, credentialSubject, quotaExceeded);
         }
     }
 }

@@ -135,7 +135,7 @@ public class AuditLog {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "insert into audit_event (occurred_at, kind, actor, action, target, outcome, error, api_id, auth_method_id, "
                         + "scopes_requested, scopes_granted, remote_address, request_id, before_doc, after_doc, credential, "
-                        + "credential_subject) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "credential_subject, quota_exceeded) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (AuditEvent e : batch) {
                 s.setTimestamp(1, Timestamp.from(e.occurredAt()));
                 s.setString(2, e.kind());
@@ -154,6 +154,7 @@ public class AuditLog {
                 s.setString(15, cut(e.after(), 1_000_000));
                 s.setString(16, cut(e.credential(), 40));
                 s.setString(17, cut(e.credentialSubject(), 1100));
+                s.setObject(18, e.quotaExceeded(), java.sql.Types.BOOLEAN);
                 s.addBatch();
             }
             s.executeBatch();

@@ -11,7 +11,7 @@ import java.time.Instant;
 public final class AuditRecord {
     /** The columns, in the order the constructor reads them. */
     static final String COLUMNS = "id, occurred_at, kind, actor, action, target, outcome, error, api_id, auth_method_id, "
-            + "scopes_requested, scopes_granted, remote_address, request_id, before_doc, after_doc, credential, credential_subject";
+            + "scopes_requested, scopes_granted, remote_address, request_id, before_doc, after_doc, credential, credential_subject, quota_exceeded";
 
     public final long id;
     public final Instant occurredAt;
@@ -33,6 +33,8 @@ public final class AuditRecord {
     public final String credential;
     /** For a workload: its trusted issuer's id and its subject. */
     public final String credentialSubject;
+    /** A token issued over its subscription's quota (mode report). */
+    public final Boolean quotaExceeded;
 
     AuditRecord(ResultSet row) throws SQLException {
         id = row.getLong("id");
@@ -53,5 +55,6 @@ public final class AuditRecord {
         after = row.getString("after_doc");
         credential = row.getString("credential");
         credentialSubject = row.getString("credential_subject");
+        quotaExceeded = (Boolean) row.getObject("quota_exceeded");
     }
 }

@@ -39,6 +39,12 @@ public class Metrics {
                 .tag("outcome", outcome).publishPercentileHistogram().register(meters);
     }
 
+    /** A token issued over its subscription's quota (mode report), or refused by it (mode enforce). */
+    public void tokenQuotaExceeded(String apiId, String mode) {
+        Counter.builder("portcullis.token.quota.exceeded").description("Token requests over their subscription's token quota")
+                .tag("api", api(apiId)).tag("mode", mode).register(meters).increment();
+    }
+
     public void gatewayRequest(String apiId, int status, long nanos) {
         Timer.builder("portcullis.gateway.requests").description("Requests through the gateway")
                 .tag("api", api(apiId)).tag("status", Integer.toString(status)).publishPercentileHistogram()

@@ -56,6 +56,21 @@ public record ApiPage(
         return api.tokenLifetimeSeconds();
     }
 
+    /** The API's own token claims, each as {@code name: JSON value}; a subscription may add its own. */
+    public List<String> tokenClaims() {
+        if (api.tokenClaims() == null) {
+            return List.of();
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return api.tokenClaims().entrySet().stream().map(e -> {
+            try {
+                return e.getKey() + ": " + json.writeValueAsString(e.getValue());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+                return e.getKey();
+            }
+        }).toList();
+    }
+
     /** Where one auth method issues tokens for this API, and its RFC 8414 metadata. */
     public record TokenEndpoint(String authMethodId, String friendlyName, String description, String url,
                                 String metadataUrl, String exampleId) {

@@ -63,6 +63,10 @@ public class Api extends PanacheEntityBase {
     @Column(name = "access_token_type")
     public String accessTokenType = AccessTokenType.AT_JWT.value;
 
+    /** Claims every token of this API carries (a JSON object); see {@link TokenClaims}. */
+    @Column(name = "token_claims")
+    public String tokenClaims;
+
     @Column(name = "upstream_timeout_seconds")
     public int upstreamTimeoutSeconds = DEFAULT_UPSTREAM_TIMEOUT_SECONDS;
 

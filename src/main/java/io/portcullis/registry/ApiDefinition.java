@@ -2,6 +2,7 @@ package io.portcullis.registry;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An API as the admin API, the declarative file and {@link ApiService} read and write it
@@ -11,7 +12,8 @@ import java.util.List;
 public record ApiDefinition(String id, String name, String description, String requestPath, String upstreamUrl,
                             List<String> authMethods, List<Scope> scopes, List<Route> routes, List<String> plans,
                             Integer tokenLifetimeSeconds, Boolean clientCredentialsEnabled, Boolean hideCredentials,
-                            Boolean deprecated, Integer upstreamTimeoutSeconds, Boolean dpopRequired, String accessTokenType) {
+                            Boolean deprecated, Integer upstreamTimeoutSeconds, Boolean dpopRequired, String accessTokenType,
+                            Map<String, Object> tokenClaims) {
 
     public record Scope(String id, String description) {
     }
@@ -32,7 +34,7 @@ public record ApiDefinition(String id, String name, String description, String r
                 .plans(a.plans.stream().map(p -> p.id).sorted().toList())
                 .tokenLifetimeSeconds(a.tokenLifetimeSeconds).clientCredentialsEnabled(a.clientCredentialsEnabled)
                 .hideCredentials(a.hideCredentials).deprecated(a.deprecated).upstreamTimeoutSeconds(a.upstreamTimeoutSeconds)
-                .dpopRequired(a.dpopRequired).accessTokenType(a.accessTokenType)
+                .dpopRequired(a.dpopRequired).accessTokenType(a.accessTokenType).tokenClaims(TokenClaims.parse(a.tokenClaims))
                 .build();
     }
 
@@ -44,7 +46,8 @@ public record ApiDefinition(String id, String name, String description, String r
         return new Builder().id(id).name(name).description(description).requestPath(requestPath).upstreamUrl(upstreamUrl)
                 .authMethods(authMethods).scopes(scopes).routes(routes).plans(plans).tokenLifetimeSeconds(tokenLifetimeSeconds)
                 .clientCredentialsEnabled(clientCredentialsEnabled).hideCredentials(hideCredentials).deprecated(deprecated)
-                .upstreamTimeoutSeconds(upstreamTimeoutSeconds).dpopRequired(dpopRequired).accessTokenType(accessTokenType);
+                .upstreamTimeoutSeconds(upstreamTimeoutSeconds).dpopRequired(dpopRequired).accessTokenType(accessTokenType)
+                .tokenClaims(tokenClaims);
     }
 
     public static final class Builder {
@@ -64,6 +67,7 @@ public record ApiDefinition(String id, String name, String description, String r
         private Integer upstreamTimeoutSeconds;
         private Boolean dpopRequired;
         private String accessTokenType;
+        private Map<String, Object> tokenClaims;
 
         private Builder() {
         }
@@ -89,11 +93,12 @@ public record ApiDefinition(String id, String name, String description, String r
         public Builder upstreamTimeoutSeconds(Integer v) { upstreamTimeoutSeconds = v; return this; }
         public Builder dpopRequired(Boolean v) { dpopRequired = v; return this; }
         public Builder accessTokenType(String v) { accessTokenType = v; return this; }
+        public Builder tokenClaims(Map<String, Object> v) { tokenClaims = v; return this; }
 
         public ApiDefinition build() {
             return new ApiDefinition(id, name, description, requestPath, upstreamUrl, authMethods, scopes, routes, plans,
                     tokenLifetimeSeconds, clientCredentialsEnabled, hideCredentials, deprecated, upstreamTimeoutSeconds,
-                    dpopRequired, accessTokenType);
+                    dpopRequired, accessTokenType, tokenClaims);
         }
     }
 }

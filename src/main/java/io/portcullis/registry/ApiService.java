@@ -131,6 +131,10 @@ public class ApiService {
         api.deprecated = Boolean.TRUE.equals(d.deprecated());
         api.dpopRequired = Boolean.TRUE.equals(d.dpopRequired());
         api.accessTokenType = type.value;
+        String claims = TokenClaims.stored(d.tokenClaims(), "tokenClaims");
+        if (!java.util.Objects.equals(TokenClaims.parse(claims), TokenClaims.parse(api.tokenClaims))) {
+            api.tokenClaims = claims;
+        }
 
         Set<String> methodIds = new LinkedHashSet<>(nullToEmpty(d.authMethods()));
         if (!methodIds.equals(api.authMethods.stream().map(m -> m.id).collect(Collectors.toSet()))) {

@@ -74,6 +74,11 @@ public record ApiView(ApiDefinition definition, AccessTokenType accessTokenType,
         return definition.dpopRequired();
     }
 
+    /** Claims every token of this API carries, or null (docs/contract.md#token-policy). */
+    public Map<String, Object> tokenClaims() {
+        return definition.tokenClaims();
+    }
+
     public boolean accepts(String authMethodId) {
         return authMethodIds.contains(authMethodId);
     }

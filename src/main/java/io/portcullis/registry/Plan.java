@@ -29,6 +29,16 @@ public class Plan extends PanacheEntityBase {
     @Column(name = "rate_limit_per_minute")
     public Integer rateLimitPerMinute;
 
+    /** Tokens per subscription per window, or null for none; see {@link TokenQuota}. */
+    @Column(name = "token_quota_limit")
+    public Integer tokenQuotaLimit;
+
+    @Column(name = "token_quota_window")
+    public String tokenQuotaWindow;
+
+    @Column(name = "token_quota_mode")
+    public String tokenQuotaMode;
+
     @CreationTimestamp
     @Column(name = "created_at", updatable = false)
     public Instant createdAt;

@@ -71,6 +71,10 @@ public class PlanService {
         plan.description = definition.description();
         plan.needsApproval = Boolean.TRUE.equals(definition.needsApproval());
         plan.rateLimitPerMinute = definition.rateLimitPerMinute();
+        TokenQuota quota = TokenQuota.checked(definition.tokenQuota());
+        plan.tokenQuotaLimit = quota == null ? null : quota.limit();
+        plan.tokenQuotaWindow = quota == null ? null : quota.window();
+        plan.tokenQuotaMode = quota == null ? null : quota.mode();
     }
 
     private static Plan entity(String id) {

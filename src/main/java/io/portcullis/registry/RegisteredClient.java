@@ -29,7 +29,8 @@ public record RegisteredClient(String clientId, UUID subscriptionId, ClientType 
     static RegisteredClient of(Subscription s) {
         return new RegisteredClient(s.clientId, s.id, s.application.clientType, s.approved,
                 new SubscriptionDefinition(s.application.id, s.api.id, s.plan.id, s.trusted, s.allowedScopesMode,
-                        s.allowedScopes.stream().map(r -> r.scopeId).sorted().toList()),
+                        s.allowedScopes.stream().map(r -> r.scopeId).sorted().toList(), TokenClaims.parse(s.tokenClaims),
+                        s.tokenLifetimeSeconds),
                 new Credentials(s.clientSecretHash, s.previousSecretHash, s.previousSecretExpiresAt, s.jwks, s.jwksUri));
     }
 
@@ -55,6 +56,16 @@ public record RegisteredClient(String clientId, UUID subscriptionId, ClientType 
 
     public List<String> allowedScopes() {
         return terms.allowedScopes();
+    }
+
+    /** The subscription's claims, winning over its API's per name, or null. */
+    public java.util.Map<String, Object> tokenClaims() {
+        return terms.tokenClaims();
+    }
+
+    /** A lifetime shorter than its API's, or null. */
+    public Integer tokenLifetimeSeconds() {
+        return terms.tokenLifetimeSeconds();
     }
 
     public String clientSecretHash() {

@@ -32,7 +32,7 @@ public class RegistryReader {
         }
         Map<String, PlanView> plans = new LinkedHashMap<>();
         for (Plan p : Plan.<Plan>listAll()) {
-            plans.put(p.id, new PlanView(p.id, p.name, p.description, p.needsApproval, p.rateLimitPerMinute));
+            plans.put(p.id, new PlanView(p.id, p.name, p.description, p.needsApproval, p.rateLimitPerMinute, TokenQuota.of(p)));
         }
         Map<String, ApiView> apis = new LinkedHashMap<>();
         for (Api api : Api.<Api>listAll()) {

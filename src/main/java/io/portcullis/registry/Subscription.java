@@ -72,6 +72,14 @@ public class Subscription extends PanacheEntityBase {
     @Column(name = "jwks_uri")
     public String jwksUri;
 
+    /** Claims this subscription's tokens carry besides the API's, winning per name (a JSON object). */
+    @Column(name = "token_claims")
+    public String tokenClaims;
+
+    /** Shorter than the API's, or null for the API's. */
+    @Column(name = "token_lifetime_seconds")
+    public Integer tokenLifetimeSeconds;
+
     /** Workloads that authenticate with a trusted issuer's JWT instead of a secret. */
     @ElementCollection
     @CollectionTable(name = "federated_identity", joinColumns = @JoinColumn(name = "subscription_id"))

@@ -20,6 +20,8 @@ public final class SubscriptionDocument {
     public final Boolean trusted;
     public final ScopeMode allowedScopesMode;
     public final List<String> allowedScopes;
+    public final java.util.Map<String, Object> tokenClaims;
+    public final Integer tokenLifetimeSeconds;
     public final String clientId;
     public final String clientSecret;
     /** While a rotated-out secret still works. */
@@ -39,6 +41,8 @@ public final class SubscriptionDocument {
         trusted = s.trusted;
         allowedScopesMode = s.allowedScopesMode;
         allowedScopes = s.allowedScopes.stream().map(r -> r.scopeId).sorted().toList();
+        tokenClaims = TokenClaims.parse(s.tokenClaims);
+        tokenLifetimeSeconds = s.tokenLifetimeSeconds;
         clientId = s.clientId;
         clientSecret = secret;
         previousSecretValidUntil = s.previousSecretExpiresAt != null && s.previousSecretExpiresAt.isAfter(Instant.now())

@@ -98,7 +98,7 @@ public class SubscriptionService {
                 definition.applicationId(), definition.apiId()).firstResult();
         SubscriptionDefinition terms = new SubscriptionDefinition(definition.applicationId(), definition.apiId(), definition.planId(),
                 definition.trusted(), definition.allowedScopesMode() == null ? ScopeMode.ALL : definition.allowedScopesMode(),
-                definition.allowedScopes());
+                definition.allowedScopes(), definition.tokenClaims(), definition.tokenLifetimeSeconds());
         UUID id = existing == null ? subscribe(terms).subscriptionId() : replace(existing.id, terms).id;
         if (!entity(id).approved) {
             approve(id);
@@ -151,6 +151,17 @@ public class SubscriptionService {
         }
         sub.trusted = Boolean.TRUE.equals(definition.trusted());
         sub.allowedScopesMode = mode;
+        String claims = TokenClaims.stored(definition.tokenClaims(), "tokenClaims");
+        if (!java.util.Objects.equals(TokenClaims.parse(claims), TokenClaims.parse(sub.tokenClaims))) {
+            sub.tokenClaims = claims;
+        }
+        Integer lifetime = definition.tokenLifetimeSeconds();
+        if (lifetime != null && (lifetime < 1 || lifetime > sub.api.tokenLifetimeSeconds)) {
+            // it may shorten its API's lifetime, never lengthen it
+            throw RegistryException.invalid("tokenLifetimeSeconds", "tokenLifetimeSeconds must be between 1 and "
+                    + sub.api.tokenLifetimeSeconds + ", the lifetime of API '" + sub.api.id + "'");
+        }
+        sub.tokenLifetimeSeconds = lifetime;
         if (!wanted.equals(new java.util.HashSet<>(sub.allowedScopes))) {
             sub.allowedScopes.clear();
             sub.allowedScopes.addAll(wanted);

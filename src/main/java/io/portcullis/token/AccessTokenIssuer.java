@@ -46,13 +46,15 @@ public class AccessTokenIssuer {
     public static String sign(String issuer, ApiView api, RegisteredClient client, Set<String> scopes, Instant now, String authMethodId,
                               SigningKeys.ActiveKey key, String jkt) {
         long iat = now.getEpochSecond();
-        JwtClaimsBuilder claims = Jwt.claims()
-                .issuer(issuer)
+        JwtClaimsBuilder claims = Jwt.claims();
+        // an admin's claims first: the registry keeps them off the names set below (docs/contract.md#token-policy)
+        TokenPolicy.claims(api, client).forEach(claims::claim);
+        claims.issuer(issuer)
                 .subject(client.clientId())
                 .audience(api.id())
                 .claim("client_id", client.clientId())
                 .issuedAt(iat)
-                .expiresAt(iat + api.tokenLifetimeSeconds())
+                .expiresAt(iat + TokenPolicy.lifetimeSeconds(api, client))
                 .claim("jti", newJti())
                 .claim("application", client.applicationId())
                 .claim("subscription", client.subscriptionId().toString())

@@ -33,6 +33,12 @@ public class AccessTokenVerifier {
     static final int MAX_TOKEN_LENGTH = 8192;
     /** The most the verified-token cache holds (keys and values, roughly). */
     public static final long VERIFIED_CACHE_BYTES = 64L * 1024 * 1024;
+    /** What is not the server's own: the claims of docs/contract.md#token-policy. */
+    private static java.util.Map<String, Object> extraClaims(org.jose4j.jwt.JwtClaims claims) {
+        java.util.Map<String, Object> extra = claims.getClaimsMap(io.portcullis.registry.TokenClaims.RESERVED);
+        return extra.isEmpty() ? java.util.Map.of() : java.util.Collections.unmodifiableMap(extra);
+    }
+
     private static final String[] ALGORITHMS = io.portcullis.keys.JwsAlgorithm.names();
 
     private final SigningKeys keys;
@@ -142,6 +148,7 @@ public class AccessTokenVerifier {
                     .subject(claims.getSubject())
                     .jkt(claims.getClaimValue("cnf") instanceof java.util.Map<?, ?> cnf && cnf.get("jkt") instanceof String jkt ? jkt : null)
                     .type(type)
+                    .extraClaims(extraClaims(claims))
                     .build();
         } catch (InvalidJwtException e) {
             throw new InvalidAccessTokenException(e.hasExpired() ? "The access token has expired" : "The access token is invalid");

@@ -1,5 +1,9 @@
 package io.portcullis.token;
 
+import io.portcullis.registry.PlanView;
+import io.portcullis.registry.TokenQuota;
+import java.util.Map;
+
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.registry.ApiView;
 import io.portcullis.ops.AuditEvent;
@@ -29,11 +33,13 @@ public class ClientCredentialsGrant {
     private final AuditLog audit;
     private final DPoPReplayStore replay;
     private final io.portcullis.registry.Registry registry;
+    private final TokenQuotas quotas;
 
     public ClientCredentialsGrant(TokenEndpoints endpoints, ClientAuthenticator authenticator, AccessTokenIssuer issuer,
                                   PortcullisConfig config, Metrics metrics, AuditLog audit, DPoPReplayStore replay,
-                                  io.portcullis.registry.Registry registry) {
+                                  io.portcullis.registry.Registry registry, TokenQuotas quotas) {
         this.registry = registry;
+        this.quotas = quotas;
         this.replay = replay;
         this.metrics = metrics;
         this.audit = audit;
@@ -52,27 +58,41 @@ public class ClientCredentialsGrant {
         String address;
         String credential;
         String credentialSubject;
+        /** The RateLimit headers of a subscription with a token quota, once it is known. */
+        Map<String, String> rateLimit = Map.of();
+        boolean quotaExceeded;
+    }
+
+    /** A token answer: the body, and the headers a quota adds. */
+    public record IssuedToken(TokenResponse body, Map<String, String> headers) {
     }
 
     /** @param dpop the DPoP proof headers (RFC 9449), or null */
-    public TokenResponse token(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body,
+    public IssuedToken token(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body,
                                List<String> dpop, String remoteAddress, String requestId) {
         long start = System.nanoTime();
         Attempt attempt = new Attempt();
         attempt.address = remoteAddress;
         try {
             TokenResponse response = endpoints.call(() -> decide(authMethodId, apiId, contentType, authorization, body, dpop, attempt));
+            if (attempt.quotaExceeded) {
+                metrics.tokenQuotaExceeded(apiId, io.portcullis.registry.TokenQuota.REPORT);
+            }
             metrics.tokenGranted(apiId, authMethodId, System.nanoTime() - start);
             audit.record(AuditEvent.token(apiId, authMethodId, true).actor(attempt.clientId).scopesRequested(attempt.scope)
                     .scopesGranted(attempt.granted).credential(attempt.credential).credentialSubject(attempt.credentialSubject)
+                    .quotaExceeded(attempt.quotaExceeded ? Boolean.TRUE : null)
                     .remoteAddress(remoteAddress).requestId(requestId).build());
-            return response;
+            return new IssuedToken(response, attempt.rateLimit);
         } catch (OAuthError e) {
             metrics.tokenRefused(apiId, authMethodId, e.error, System.nanoTime() - start);
+            if (e.status == 429 && "rate_limited".equals(e.error)) {
+                metrics.tokenQuotaExceeded(apiId, io.portcullis.registry.TokenQuota.ENFORCE);
+            }
             String actor = attempt.clientId != null ? attempt.clientId : knownClientId(attempt.claimedClientId);
             audit.record(AuditEvent.token(apiId, authMethodId, false).actor(actor).error(e.error).scopesRequested(attempt.scope)
                     .remoteAddress(remoteAddress).requestId(requestId).build());
-            throw e;
+            throw e.withHeaders(attempt.rateLimit);
         }
     }
 
@@ -108,13 +128,30 @@ public class ClientCredentialsGrant {
             throw OAuthError.invalidTarget("The resource is not API '" + api.id() + "'");
         }
 
+        // a subscription with a quota hears where it stands in every answer from here on
+        TokenQuota quota = registry.plan(client.planId()).map(PlanView::tokenQuota).orElse(null);
+        if (quota != null) {
+            attempt.rateLimit = quotas.peek(client.subscriptionId().toString(), quota, System.currentTimeMillis()).headers();
+        }
+
         Set<String> requested = ScopePolicy.parse(request.scope());
         Set<String> granted = ScopePolicy.grant(api, client, requested);
         String jkt = proofOfPossession(endpoint, dpop);
+        if (quota != null) {
+            TokenQuotas.Standing standing = quotas.count(client.subscriptionId().toString(), quota, System.currentTimeMillis());
+            attempt.rateLimit = standing.headers();
+            if (standing.exceeded()) {
+                if (quota.enforced()) {
+                    throw OAuthError.tokenQuotaExceeded(attempt.rateLimit, standing.secondsLeft());
+                }
+                attempt.quotaExceeded = true;
+            }
+        }
+        int lifetime = TokenPolicy.lifetimeSeconds(api, client);
         String token = issuer.issue(endpoint.authMethod().id(), api, client, granted, Instant.now(), jkt);
         String scope = requested.isEmpty() && granted.isEmpty() ? null : String.join(" ", granted);
         attempt.granted = String.join(" ", granted);
-        return new TokenResponse(token, jkt == null ? "bearer" : "DPoP", api.tokenLifetimeSeconds(), scope);
+        return new TokenResponse(token, jkt == null ? "bearer" : "DPoP", lifetime, scope);
     }
 
     /** A client id worth recording: one the registry knows. A client that swapped id and secret must not put its secret in the audit trail. */

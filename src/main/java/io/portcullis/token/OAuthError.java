@@ -59,6 +59,23 @@ public class OAuthError extends RuntimeException {
                 Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 
+    /** A plan's token quota in enforce mode (docs/contract.md#token-policy), with its RateLimit headers. */
+    public static OAuthError tokenQuotaExceeded(Map<String, String> rateLimitHeaders, long retryAfterSeconds) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>(rateLimitHeaders);
+        headers.put("Retry-After", Long.toString(retryAfterSeconds));
+        return new OAuthError(429, "rate_limited", "The subscription's token quota is used up; try again later", headers);
+    }
+
+    /** The same error, answered with these headers too (its own win). */
+    public OAuthError withHeaders(Map<String, String> more) {
+        if (more == null || more.isEmpty()) {
+            return this;
+        }
+        Map<String, String> merged = new java.util.LinkedHashMap<>(more);
+        merged.putAll(headers);
+        return new OAuthError(status, error, description, merged);
+    }
+
     public static OAuthError unauthorizedClient(String description) {
         return new OAuthError(400, "unauthorized_client", description);
     }

@@ -53,6 +53,12 @@ public class TokenIntrospection {
         if (!verified.scopes().isEmpty()) {
             active.put("scope", String.join(" ", verified.scopes().stream().sorted().toList()));
         }
+        // an admin's claims first: none of them is a name set below (docs/contract.md#token-policy)
+        verified.extraClaims().forEach((name, value) -> {
+            if (!active.containsKey(name)) {
+                active.put(name, value);
+            }
+        });
         active.put("client_id", verified.clientId());
         active.put("token_type", verified.isDPoPBound() ? "DPoP" : "Bearer");
         if (verified.isDPoPBound()) {

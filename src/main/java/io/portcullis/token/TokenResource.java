@@ -32,9 +32,11 @@ public class TokenResource {
     public Response token(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId,
                           HttpHeaders headers, io.vertx.core.http.HttpServerRequest request, byte[] body) {
         // RFC 6749 section 5.1
-        return noStore(grant.token(authMethodId, apiId, contentType(headers), authorization(headers), body,
-                headers.getRequestHeader("DPoP"),
-                address(request), io.portcullis.ops.RequestLog.of(request)));
+        ClientCredentialsGrant.IssuedToken issued = grant.token(authMethodId, apiId, contentType(headers), authorization(headers), body,
+                headers.getRequestHeader("DPoP"), address(request), io.portcullis.ops.RequestLog.of(request));
+        Response response = noStore(issued.body());
+        issued.headers().forEach(response.getHeaders()::putSingle);
+        return response;
     }
 
     @POST

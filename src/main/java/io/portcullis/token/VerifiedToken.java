@@ -17,7 +17,8 @@ public record VerifiedToken(
         String jti,
         String subject,
         String jkt,
-        io.portcullis.registry.AccessTokenType type) {
+        io.portcullis.registry.AccessTokenType type,
+        java.util.Map<String, Object> extraClaims) {
 
     /** RFC 9449 section 6: bound to a client's DPoP key. */
     public boolean isDPoPBound() {
@@ -44,6 +45,7 @@ public record VerifiedToken(
         private String subject;
         private String jkt;
         private io.portcullis.registry.AccessTokenType type;
+        private java.util.Map<String, Object> extraClaims = java.util.Map.of();
 
         private Builder() {
         }
@@ -118,8 +120,14 @@ public record VerifiedToken(
             return this;
         }
 
+        /** The claims an admin added (docs/contract.md#token-policy), which introspection shows. */
+        public Builder extraClaims(java.util.Map<String, Object> v) {
+            extraClaims = v;
+            return this;
+        }
+
         public VerifiedToken build() {
-            return new VerifiedToken(issuer, audience, clientId, subscriptionId, applicationId, planId, authMethod, scopes, issuedAt, expiresAt, jti, subject, jkt, type);
+            return new VerifiedToken(issuer, audience, clientId, subscriptionId, applicationId, planId, authMethod, scopes, issuedAt, expiresAt, jti, subject, jkt, type, extraClaims);
         }
     }
 }

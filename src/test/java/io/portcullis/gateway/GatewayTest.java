@@ -354,7 +354,7 @@ class GatewayTest {
     @Test
     void overThePlansRateLimitIs429WithRetryAfter() {
         String planId = Fixtures.uniqueId("limited");
-        plans.create(new PlanDefinition(planId, "Three a minute", null, false, 3));
+        plans.create(new PlanDefinition(planId, "Three a minute", null, false, 3, null));
         String limited = createApi(upstream.url("/"), false, null, List.of(planId));
         IssuedCredentials c = fixtures.subscribe(limited, ScopeMode.ALL, List.of(), false,
                 io.portcullis.registry.ClientType.CONFIDENTIAL, planId);

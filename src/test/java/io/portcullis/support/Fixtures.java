@@ -54,8 +54,8 @@ public class Fixtures {
                 () -> io.portcullis.registry.AuthMethod.findById(AUTH_METHOD) != null);
         if (!present) {
             authMethods.create(new AuthMethodDefinition(AUTH_METHOD, "Test", null, true));
-            plans.create(new PlanDefinition(PLAN, "Test basic", null, false, null));
-            plans.create(new PlanDefinition(PLAN + "-approval", "Needs approval", null, true, null));
+            plans.create(new PlanDefinition(PLAN, "Test basic", null, false, null, null));
+            plans.create(new PlanDefinition(PLAN + "-approval", "Needs approval", null, true, null, null));
         }
     }
 
