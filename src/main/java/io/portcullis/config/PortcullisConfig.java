@@ -40,6 +40,27 @@ public interface PortcullisConfig {
 
     Federation federation();
 
+    Limits limits();
+
+    /** Where plan rate limits and token quotas are counted (docs/contract.md#token-policy). */
+    interface Limits {
+        /** {@code local}: each replica counts alone; {@code redis}: every replica counts in one Redis. */
+        @WithDefault("local")
+        String store();
+
+        Redis redis();
+
+        interface Redis {
+            /** A Redis connection string, such as {@code redis://redis:6379/0}. */
+            @WithDefault("redis://127.0.0.1:6379")
+            String url();
+
+            /** How long a count may wait for Redis before it is made on this replica instead. */
+            @WithDefault("20ms")
+            Duration timeout();
+        }
+    }
+
     /** Federated workload identity (docs/contract.md#federated-workload-identity). */
     interface Federation {
         /**

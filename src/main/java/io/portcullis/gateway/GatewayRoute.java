@@ -1,5 +1,11 @@
 package io.portcullis.gateway;
 
+import io.portcullis.limits.LimitsStore;
+import io.portcullis.limits.Windows;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.concurrent.CompletableFuture;
+
 import io.portcullis.config.PortcullisConfig;
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.RegisteredClient;
@@ -33,11 +39,11 @@ public class GatewayRoute {
     /** X-Forwarded-Proto and -Host come from the public URL, never from the request. */
     private final String publicScheme;
     private final String publicHost;
-    private final PlanRateLimiter rateLimiter;
+    private final LimitsStore limits;
     private final UpstreamProxy proxy;
     private final PortcullisConfig config;
     private final io.portcullis.ops.Metrics metrics;
-    public GatewayRoute(Registry registry, AccessTokenGuard guard, PlanRateLimiter rateLimiter, UpstreamProxy proxy,
+    public GatewayRoute(Registry registry, AccessTokenGuard guard, LimitsStore limits, UpstreamProxy proxy,
                         PortcullisConfig config, io.portcullis.ops.Metrics metrics) {
         this.metrics = metrics;
         this.registry = registry;
@@ -45,7 +51,7 @@ public class GatewayRoute {
         java.net.URI publicUrl = java.net.URI.create(config.baseUrl());
         this.publicScheme = publicUrl.getScheme();
         this.publicHost = publicUrl.getRawAuthority();
-        this.rateLimiter = rateLimiter;
+        this.limits = limits;
         this.proxy = proxy;
         this.config = config;
     }
@@ -109,16 +115,35 @@ public class GatewayRoute {
             return;
         }
         PlanView plan = registry.plan(client.get().planId()).orElse(null);
-        if (plan != null && plan.rateLimitPerMinute() != null) {
-            long retryAfter = rateLimiter.acquire(token.subscriptionId(), plan.rateLimitPerMinute(), System.currentTimeMillis());
-            if (retryAfter > 0) {
-                request.resume();
-                ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
-                GatewayResponses.error(ctx.response(), 429, "rate_limited",
-                        "The plan allows " + plan.rateLimitPerMinute() + " requests per minute");
-                return;
-            }
+        if (plan == null || plan.rateLimitPerMinute() == null) {
+            forward(ctx, api, token, rest);
+            return;
         }
+        int limit = plan.rateLimitPerMinute();
+        CompletableFuture<Windows.Count> counted = limits.add(PlanRateLimiter.key(token.subscriptionId()), PlanRateLimiter.WINDOW, limit)
+                .toCompletableFuture();
+        if (counted.isDone()) {
+            limited(ctx, api, token, rest, counted.join(), limit);
+            return;
+        }
+        // Redis is asked: the answer comes back on this request's context, never on another thread
+        Context context = Vertx.currentContext();
+        counted.thenAccept(count -> context.runOnContext(v -> limited(ctx, api, token, rest, count, limit)));
+    }
+
+    private void limited(RoutingContext ctx, ApiView api, VerifiedToken token, String rest, Windows.Count count, int limit) {
+        long retryAfter = PlanRateLimiter.retryAfter(count, limit, System.currentTimeMillis());
+        if (retryAfter > 0) {
+            ctx.request().resume();
+            ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
+            GatewayResponses.error(ctx.response(), 429, "rate_limited", "The plan allows " + limit + " requests per minute");
+            return;
+        }
+        forward(ctx, api, token, rest);
+    }
+
+    private void forward(RoutingContext ctx, ApiView api, VerifiedToken token, String rest) {
+        HttpServerRequest request = ctx.request();
         if (UpstreamHeaders.hops(request.headers()) >= MAX_HOPS) {
             request.resume();
             GatewayResponses.error(ctx.response(), 508, "loop_detected", "The request is looping through the gateway");

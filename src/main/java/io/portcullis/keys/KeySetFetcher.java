@@ -146,7 +146,7 @@ final class KeySetFetcher implements AutoCloseable {
             request.header("Authorization", "Bearer " + bearer);
         }
         CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request.build(),
-                info -> info.statusCode() == 200 ? new Limited(MAX_BYTES) : HttpResponse.BodySubscribers.replacing(null));
+                info -> info.statusCode() == 200 ? new LimitedBody(MAX_BYTES) : HttpResponse.BodySubscribers.replacing(null));
         return exchange.orTimeout(BUDGET.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((response, failure) -> {
                     if (failure != null) {
@@ -273,60 +273,5 @@ final class KeySetFetcher implements AutoCloseable {
     @Override
     public void close() {
         fetchers.shutdownNow();
-    }
-
-    /** A body of at most {@code max} bytes: past it, the exchange is cancelled and fails. */
-    static final class Limited implements HttpResponse.BodySubscriber<byte[]> {
-        private final HttpResponse.BodySubscriber<byte[]> inner = HttpResponse.BodySubscribers.ofByteArray();
-        private final int max;
-        private long seen;
-        private Flow.Subscription subscription;
-        private boolean failed;
-
-        Limited(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return inner.getBody();
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            inner.onSubscribe(subscription);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (failed) {
-                return;
-            }
-            for (ByteBuffer item : items) {
-                seen += item.remaining();
-            }
-            if (seen > max) {
-                failed = true;
-                subscription.cancel();
-                inner.onError(new IOException("the key set is larger than " + max + " bytes"));
-                return;
-            }
-            inner.onNext(items);
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            if (!failed) {
-                inner.onError(throwable);
-            }
-        }
-
-        @Override
-        public void onComplete() {
-            if (!failed) {
-                inner.onComplete();
-            }
-        }
     }
 }

@@ -1,12 +1,12 @@
 package io.portcullis.token;
 
+import io.portcullis.limits.LimitsStore;
 import io.portcullis.limits.Windows;
 import io.portcullis.registry.TokenQuota;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A plan's token quota, counted per subscription (docs/contract.md#token-policy), and its
@@ -16,10 +16,15 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class TokenQuotas {
     static final String POLICY = "\"tokens\"";
-    static final long MAX_SUBSCRIPTIONS = 1_000_000;
 
-    /** One set of windows per window length: minute, hour, day. */
-    private final Map<String, Windows> byWindow = new ConcurrentHashMap<>();
+    /** How long a count may wait for the shared store before it is made here (the store keeps its own budget too). */
+    static final long WAIT_MILLIS = 1000;
+
+    private final LimitsStore limits;
+
+    public TokenQuotas(LimitsStore limits) {
+        this.limits = limits;
+    }
 
     /** Where a subscription stands against its quota after a request. */
     public record Standing(TokenQuota quota, long used, long secondsLeft) {
@@ -35,19 +40,27 @@ public class TokenQuotas {
         }
     }
 
-    /** Counts a token about to be issued. */
+    /** Counts a token about to be issued (a worker thread: it may wait for Redis, within the store's budget). */
     public Standing count(String subscriptionId, TokenQuota quota, long nowMillis) {
-        Windows.Count c = windows(quota).add(subscriptionId, nowMillis);
-        return new Standing(quota, c.count(), c.secondsLeft(nowMillis));
+        try {
+            Windows.Count c = limits.add(key(subscriptionId, quota), quota.windowLength(), quota.limit()).toCompletableFuture()
+                    .get(WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return new Standing(quota, c.count(), c.secondsLeft(nowMillis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw OAuthError.temporarilyUnavailable();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw OAuthError.temporarilyUnavailable();
+        }
     }
 
     /** Where the subscription stands, without counting: for the answers that issue nothing. */
     public Standing peek(String subscriptionId, TokenQuota quota, long nowMillis) {
-        Windows.Count c = windows(quota).peek(subscriptionId, nowMillis);
+        Windows.Count c = limits.peek(key(subscriptionId, quota), quota.windowLength());
         return new Standing(quota, c.count(), c.secondsLeft(nowMillis));
     }
 
-    private Windows windows(TokenQuota quota) {
-        return byWindow.computeIfAbsent(quota.window(), w -> new Windows(quota.windowLength(), MAX_SUBSCRIPTIONS));
+    private static String key(String subscriptionId, TokenQuota quota) {
+        return "quota:" + quota.window() + ":" + subscriptionId;
     }
 }

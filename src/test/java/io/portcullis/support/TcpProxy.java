@@ -48,6 +48,22 @@ public final class TcpProxy {
         System.setProperty(SWITCH, Boolean.toString(value));
     }
 
+    /** Cuts this relay now: open connections are closed and new ones refused before this returns. */
+    public void cut() {
+        setReachable(false);
+        reachable.set(false);
+        for (Socket socket : open) {
+            closeQuietly(socket);
+            open.remove(socket);
+        }
+    }
+
+    /** Lets connections through again. */
+    public void restore() {
+        setReachable(true);
+        reachable.set(true);
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
