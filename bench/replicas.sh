@@ -3,6 +3,9 @@
 # moment so that their migrations race. Checks: tokens from one are accepted by the other's gateway,
 # a change made through one's admin API is seen by the other within seconds, a revocation on one is
 # refused by the other within a second, and a key rotation on one is adopted by the other.
+# With a Redis on 127.0.0.1:6379 (its database 6, flushed first), both count in it
+# (portcullis.limits.store=redis): a plan's rate limit and a token quota then hold across the two. Their
+# Redis budget is 500 ms here, not 20: two cold JVMs on two busy cores would count alone otherwise.
 # Usage: bench/replicas.sh      (packages first if needed; exits non-zero on any failure)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -13,6 +16,8 @@ ADMIN_ID=replicas-admin
 ADMIN_SECRET=replicas-only-admin-secret-0123456789abcdef
 package_if_needed
 psql -h "$PGHOST_ADDR" -U postgres -d postgres -qc "drop database if exists $DB" -c "create database $DB" >/dev/null 2>&1
+STORE=local
+if redis-cli -h 127.0.0.1 -p 6379 -n 6 flushdb >/dev/null 2>&1; then STORE=redis; fi
 
 # every replica has the same public URL (the load balancer's): tokens name it as their issuer
 start() {  # PORT
@@ -20,6 +25,7 @@ start() {  # PORT
       QUARKUS_DATASOURCE_PASSWORD=postgres PORTCULLIS_PUBLIC_URL="http://127.0.0.1:$A" \
       PORTCULLIS_KEYS_ENCRYPTION_SECRET=replicas-only-key-encryption-secret-0123 PORTCULLIS_KEYS_PUBLISH_AHEAD=1s \
       PORTCULLIS_ADMIN_CLIENT_ID=$ADMIN_ID PORTCULLIS_ADMIN_CLIENT_SECRET=$ADMIN_SECRET PORTCULLIS_ACCESS_LOG_ENABLED=false \
+      PORTCULLIS_LIMITS_STORE=$STORE PORTCULLIS_LIMITS_REDIS_URL=redis://127.0.0.1:6379/6 PORTCULLIS_LIMITS_REDIS_TIMEOUT=500ms \
       QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$1" QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="$(($1 + 1000))" \
       java -jar "$JAR" > "/tmp/portcullis-replica-$1.log" 2>&1 &
   echo $!
@@ -75,6 +81,32 @@ done
 seen=$(( $(now_ms) - t0 ))
 check "B signs with the key A rotated to after ${seen} ms (within its 5 s refresh)" "[ $seen -lt 7000 ]"
 check "a token B signed before the rotation still passes A's gateway" "[ \$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $OLD' http://127.0.0.1:$A/rapi/live) = 200 ]"
+
+if [ "$STORE" = redis ]; then
+  # a plan of 5 requests a minute and 3 tokens an hour, held across both replicas by Redis
+  admin -X POST "http://127.0.0.1:$A/admin/v1/plans" \
+    -d '{"id":"rshared","name":"Shared","rateLimitPerMinute":5,"tokenQuota":{"limit":3,"window":"hour","mode":"enforce"}}' >/dev/null
+  admin -X PUT "http://127.0.0.1:$A/admin/v1/apis/rapi" -d "{\"id\":\"rapi\",\"name\":\"R\",\"requestPath\":\"/rapi\",\"upstreamUrl\":\"http://127.0.0.1:$((A + 1000))/q/health\",\"authMethods\":[\"default\"],\"plans\":[\"rp\",\"rshared\"]}" >/dev/null
+  admin -X POST "http://127.0.0.1:$A/admin/v1/applications" -d '{"id":"rapp2","clientType":"confidential"}' >/dev/null
+  SUB2=$(admin -X POST "http://127.0.0.1:$A/admin/v1/subscriptions" -d '{"applicationId":"rapp2","apiId":"rapi","planId":"rshared"}')
+  CID2=$(echo "$SUB2" | json clientId); SECRET2=$(echo "$SUB2" | json clientSecret)
+  t0=$(now_ms)
+  until token $B rapi "$CID2" "$SECRET2" | grep -q access_token; do [ $(( $(now_ms) - t0 )) -lt 10000 ] || break; sleep 0.05; done
+  tokens=1
+  for port in $A $B $A $B $A; do
+    answer=$(token $port rapi "$CID2" "$SECRET2")
+    echo "$answer" | grep -q access_token && tokens=$((tokens + 1))
+  done
+  check "a quota of 3 tokens an hour issued $tokens across both replicas" "[ $tokens = 3 ]"
+  T2=$(redis-cli -h 127.0.0.1 -p 6379 -n 6 del "portcullis:limits:quota:hour:$(echo "$SUB2" | json id)" >/dev/null; token $A rapi "$CID2" "$SECRET2" | json access_token)
+  passed=0
+  for port in $A $B $A $B $A $B $A $B $A $B; do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T2" "http://127.0.0.1:$port/rapi/live")" = 200 ] && passed=$((passed + 1))
+  done
+  check "a plan of 5 requests a minute passed $passed of 10 across both replicas" "[ $passed = 5 ]"
+else
+  echo "SKIP the shared limits checks: no Redis on 127.0.0.1:6379"
+fi
 
 # a trusted issuer and a federated identity added through A let a workload in at B (docs/federation.md)
 export PORTCULLIS_WORKLOAD_KEY=/tmp/portcullis-replicas-workload-key

@@ -79,15 +79,34 @@ public class GatewayRoute {
         ctx.addEndHandler(ended -> metrics.gatewayRequest(api.id(), ctx.response().getStatusCode(), System.nanoTime() - start));
         request.pause();
         String rest = path.substring(api.requestPath().length());
-        VerifiedToken token;
+        AccessTokenGuard.Authenticated authenticated;
         try {
-            token = guard.authenticate(api, new AccessTokenGuard.Request(request.headers().getAll("Authorization"),
+            authenticated = guard.authenticateWithProof(api, new AccessTokenGuard.Request(request.headers().getAll("Authorization"),
                     request.headers().getAll("DPoP"), request.method().name(), config.baseUrl() + request.path()),
                     System.currentTimeMillis() / 1000);
         } catch (BearerError e) {
             refuse(ctx, api, e);
             return;
         }
+        VerifiedToken token = authenticated.token();
+        if (authenticated.proofId() != null && limits.shared()) {
+            // RFC 9449 section 11.1: a proof replayed at another replica is refused too
+            Context context = Vertx.currentContext();
+            limits.firstUse("dpop:" + authenticated.proofId(), authenticated.proofExpiresAt() * 1000).thenAccept(first ->
+                    context.runOnContext(v -> {
+                        if (first) {
+                            withSubscription(ctx, api, token, rest);
+                        } else {
+                            refuse(ctx, api, BearerError.dpop(api.id(), "invalid_dpop_proof", "The DPoP proof was used before"));
+                        }
+                    }));
+            return;
+        }
+        withSubscription(ctx, api, token, rest);
+    }
+
+    private void withSubscription(RoutingContext ctx, ApiView api, VerifiedToken token, String rest) {
+        HttpServerRequest request = ctx.request();
         Optional<RegisteredClient> cached = registry.cachedClient(token.clientId());
         if (cached != null) {
             authorize(ctx, api, token, cached, rest);

@@ -122,6 +122,11 @@ public class Registry {
         long before = generation;
         clientLoads.increment();
         Optional<RegisteredClient> loaded = reader.client(clientId);
+        if (loaded.isPresent() && snapshot.plans().get(loaded.get().planId()) == null) {
+            // a subscription newer than this replica's snapshot, on a plan it has not seen: its limits
+            // must not be skipped until the next poll
+            reload();
+        }
         if (generation == before) {
             if (loaded.isPresent()) {
                 clients.put(clientId, loaded.get());

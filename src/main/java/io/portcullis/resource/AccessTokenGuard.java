@@ -69,12 +69,33 @@ public class AccessTokenGuard {
      * @throws BearerError worded for the caller, with the scheme the API asks for
      */
     public VerifiedToken authenticate(ApiView api, Request request, long nowEpochSecond) {
+        return authenticateWithProof(api, request, nowEpochSecond).token();
+    }
+
+    /**
+     * What stage one saw: the token, and the id of the DPoP proof it accepted (its key's thumbprint and
+     * its jti), or null without one, for a store shared by every replica to remember too.
+     */
+    public record Authenticated(VerifiedToken token, String proofId, long proofExpiresAt) {
+    }
+
+    /** {@link #authenticate}, saying which DPoP proof was accepted. */
+    public Authenticated authenticateWithProof(ApiView api, Request request, long nowEpochSecond) {
         try {
             AccessTokenRules.Presentation presentation = AccessTokenRules.presentation(request.authorization(), api.id());
             VerifiedToken token = verified(api, presentation.token());
+            String[] proofId = new String[1];
+            long[] proofExpires = new long[1];
             AccessTokenRules.checkProofOfPossession(api, token, presentation, request.dpop(), request.method(), request.url(),
-                    nowEpochSecond, replay);
-            return token;
+                    nowEpochSecond, (jkt, jti, expiresAt) -> {
+                        if (!replay.firstUse(jkt, jti, expiresAt)) {
+                            return false;
+                        }
+                        proofId[0] = jkt + " " + jti;
+                        proofExpires[0] = expiresAt;
+                        return true;
+                    });
+            return new Authenticated(token, proofId[0], proofExpires[0]);
         } catch (AccessTokenVerifier.InvalidAccessTokenException e) {
             BearerError error = BearerError.invalidToken(api.id(), e.getMessage());
             throw api.dpopRequired() ? error.asDPoP() : error;

@@ -3,17 +3,24 @@ package io.portcullis.token;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.portcullis.config.PortcullisConfig;
+import io.portcullis.limits.LimitsStore;
+import io.portcullis.limits.Windows;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Brute force protection (docs/contract.md#token-endpoint): failed client authentications are counted per client
- * id and per source address, in windows that start at a subject's first failure, in the database so
+ * id and per source address, in windows that start at a subject's first failure, in the database (in
+ * Redis with {@code portcullis.limits.store=redis}) so
  * that every replica adds to the same counts. Past {@code portcullis.lockout.max-failures} for a client id, or
  * {@code max-failures-per-address} for an address, the token endpoint answers 429 until the window ends. A locked subject is remembered
  * in memory, so an attacker's further tries cost no database write. A success resets nothing: the
@@ -26,12 +33,14 @@ public class FailedAuthenticationLimiter {
     private final int maxFailuresPerAddress;
     private final long windowSeconds;
     private final EntityManager em;
+    private final LimitsStore limits;
     /** Subjects known to be locked, until the end of their window (epoch second). */
     private final Cache<String, Long> locked;
     /** Failures counted here while the database cannot be written. */
     private final Cache<String, java.util.concurrent.atomic.AtomicInteger> localCounts;
 
-    public FailedAuthenticationLimiter(PortcullisConfig config, EntityManager em) {
+    public FailedAuthenticationLimiter(PortcullisConfig config, EntityManager em, LimitsStore limits) {
+        this.limits = limits;
         this.maxFailures = config.lockout().maxFailures();
         this.maxFailuresPerAddress = config.lockout().maxFailuresPerAddress();
         this.windowSeconds = Math.max(1, config.lockout().window().toSeconds());
@@ -59,6 +68,10 @@ public class FailedAuthenticationLimiter {
     public void recordFailure(String clientId, String address) {
         for (String subject : subjects(clientId, address)) {
             int limit = subject.startsWith("address:") ? maxFailuresPerAddress : maxFailures;
+            if (limits.shared()) {
+                recordInRedis(subject, limit);
+                continue;
+            }
             try {
                 Object[] row = QuarkusTransaction.requiringNew().call(() -> (Object[]) em.createNativeQuery(
                                 "insert into failed_authentication (subject, window_start, failures) values (?1, now(), 1) "
@@ -83,6 +96,25 @@ public class FailedAuthenticationLimiter {
                     locked.put(subject, Instant.now().getEpochSecond() + windowSeconds);
                 }
             }
+        }
+    }
+
+    /**
+     * With {@code portcullis.limits.store=redis}, the counts live in Redis (its window script, by its
+     * clock), shared by every replica without a database write per failure.
+     */
+    private void recordInRedis(String subject, int limit) {
+        try {
+            Windows.Count count = limits.add("fail:" + subject, Duration.ofSeconds(windowSeconds), limit).toCompletableFuture()
+                    .get(1, TimeUnit.SECONDS);
+            if (count.count() >= limit) {
+                locked.put(subject, count.endsAtMillis() / 1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the store answers by itself within its budget (counting here when Redis is away): not reached
+            LOG.debugf("Failed authentication not counted (%s)", e.getClass().getSimpleName());
         }
     }
 

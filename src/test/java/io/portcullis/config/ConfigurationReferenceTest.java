@@ -29,13 +29,23 @@ class ConfigurationReferenceTest {
             }
             String key = prefix + "." + kebab(method.getName());
             Class<?> type = method.getReturnType();
-            if (type.isInterface() && type.getEnclosingClass() == PortcullisConfig.class) {
+            if (type.isInterface() && isNestedIn(type, PortcullisConfig.class)) {
                 keys.addAll(keys(type, key));
             } else {
                 keys.add(key);
             }
         }
         return keys;
+    }
+
+    /** A group of PortcullisConfig at any depth (portcullis.limits.redis.*). */
+    static boolean isNestedIn(Class<?> type, Class<?> outer) {
+        for (Class<?> c = type.getEnclosingClass(); c != null; c = c.getEnclosingClass()) {
+            if (c == outer) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String kebab(String name) {

@@ -65,14 +65,22 @@ class RedisLimitsTest {
         return new LimitsStore("redis", url, timeout, vertx, new SimpleMeterRegistry());
     }
 
+    /** A replica whose connection is up: what is checked is the counting, not how long a connection takes in a busy JVM. */
+    static LimitsStore connected() throws Exception {
+        LimitsStore store = replica(URL, Duration.ofSeconds(5));
+        store.firstUse("warm:" + UUID.randomUUID(), System.currentTimeMillis() + 1000).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertTrue(store.redisUp());
+        return store;
+    }
+
     static long count(LimitsStore store, String key, long limit) throws Exception {
         return store.add(key, Duration.ofMinutes(1), limit).toCompletableFuture().get(5, TimeUnit.SECONDS).count();
     }
 
     @Test
     void twoReplicasHoldALimitToItsNumberBetweenThem() throws Exception {
-        LimitsStore a = replica(URL, Duration.ofSeconds(1));
-        LimitsStore b = replica(URL, Duration.ofSeconds(1));
+        LimitsStore a = connected();
+        LimitsStore b = connected();
         for (int limit : new int[]{5, 40}) {
             String key = "plan:" + UUID.randomUUID();
             int admitted = 0;
@@ -88,6 +96,18 @@ class RedisLimitsTest {
     }
 
     @Test
+    void anIdUsedAtOneReplicaIsUsedAtTheOther() throws Exception {
+        LimitsStore a = connected();
+        LimitsStore b = connected();
+        String id = "dpop:" + UUID.randomUUID();
+        long expires = System.currentTimeMillis() + 60_000;
+        assertTrue(a.firstUse(id, expires).toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertFalse(b.firstUse(id, expires).toCompletableFuture().get(5, TimeUnit.SECONDS), "a replay at the other replica");
+        assertFalse(a.firstUse(id, expires).toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertTrue(b.firstUse("dpop:" + UUID.randomUUID(), expires).toCompletableFuture().get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void withoutRedisEveryEventIsCountedHereAndAnswered() throws Exception {
         int closed;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -100,6 +120,10 @@ class RedisLimitsTest {
         }
         assertFalse(store.redisUp());
         assertEquals(3, store.fallbacks());
+        // an id is then judged by the replica's own memory alone, which the caller checked
+        assertTrue(store.firstUse("dpop:" + UUID.randomUUID(), System.currentTimeMillis() + 60_000).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS));
+        assertEquals(4, store.fallbacks());
     }
 
     @Test
@@ -107,7 +131,7 @@ class RedisLimitsTest {
         TcpProxy relay = new TcpProxy("127.0.0.1", 6379);
         try {
             LimitsStore store = replica("redis://127.0.0.1:" + relay.port() + "/5", Duration.ofMillis(200));
-            LimitsStore other = replica(URL, Duration.ofSeconds(1));
+            LimitsStore other = connected();
             String key = "plan:" + UUID.randomUUID();
             assertEquals(1, count(store, key, 1));
             assertEquals(2, count(other, key, 1), "shared");
