@@ -37,6 +37,7 @@ class ConfigFileTest {
                   - id: cf-plan-%1$s
                     name: From the file
                     rateLimitPerMinute: 600
+                    tokenQuota: {limit: 1000, window: day, mode: report}
                 apis:
                   - id: cf-api-%1$s
                     name: From the file
@@ -44,6 +45,7 @@ class ConfigFileTest {
                     upstreamUrl: %2$s
                     authMethods: [cf-%1$s]
                     plans: [cf-plan-%1$s]
+                    tokenClaims: {tenant: acme, limits: {rps: 10}}
                     scopes:
                       - id: read
                         description: Read
@@ -56,6 +58,11 @@ class ConfigFileTest {
                   - id: cf-app-%1$s
                     name: File app
                     clientType: confidential
+                trustedIssuers:
+                  - id: cf-ti-%1$s
+                    issuer: https://cf-%1$s.example
+                    jwksUri: https://cf-%1$s.example/jwks
+                    audiences: [cf]
                 subscriptions:
                   - application: cf-app-%1$s
                     api: cf-api-%1$s
@@ -64,6 +71,10 @@ class ConfigFileTest {
                     allowedScopes: [read]
                     clientId: cf-client-%1$s
                     clientSecretHash: "%4$s"
+                    tokenClaims: {team: billing}
+                    tokenLifetimeSeconds: 300
+                    federatedIdentities:
+                      - {trustedIssuer: cf-ti-%1$s, subject: "system:serviceaccount:cf:worker"}
                 """.formatted(suffix, upstream, extraScope, secretHash);
     }
 
@@ -82,7 +93,9 @@ class ConfigFileTest {
         io.restassured.RestAssured.given().contentType("application/x-www-form-urlencoded")
                 .formParam("grant_type", "client_credentials").formParam("client_id", "cf-client-" + suffix)
                 .formParam("client_secret", "config-file-secret-0123456789abcdefghijkl")
-                .post("/auth/cf-" + suffix + "/api/cf-api-" + suffix + "/token").then().statusCode(200);
+                .post("/auth/cf-" + suffix + "/api/cf-api-" + suffix + "/token").then().statusCode(200)
+                .body("expires_in", org.hamcrest.Matchers.equalTo(300))
+                .header("RateLimit-Policy", org.hamcrest.Matchers.equalTo("\"tokens\";q=1000;w=86400"));
 
         Map<String, String> before = DatabaseSnapshot.take(dataSource);
         applier.apply(file);
