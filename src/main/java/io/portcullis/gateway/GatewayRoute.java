@@ -92,14 +92,14 @@ public class GatewayRoute {
         if (authenticated.proofId() != null && limits.shared()) {
             // RFC 9449 section 11.1: a proof replayed at another replica is refused too
             Context context = Vertx.currentContext();
-            limits.firstUse("dpop:" + authenticated.proofId(), authenticated.proofExpiresAt() * 1000).thenAccept(first ->
-                    context.runOnContext(v -> {
-                        if (first) {
+            limits.firstUse("dpop:" + authenticated.proofId(), authenticated.proofExpiresAt() * 1000).whenComplete((first, failure) ->
+                    context.runOnContext(v -> answered(ctx, () -> {
+                        if (failure == null && first) {
                             withSubscription(ctx, api, token, rest);
                         } else {
                             refuse(ctx, api, BearerError.dpop(api.id(), "invalid_dpop_proof", "The DPoP proof was used before"));
                         }
-                    }));
+                    })));
             return;
         }
         withSubscription(ctx, api, token, rest);
@@ -147,7 +147,22 @@ public class GatewayRoute {
         }
         // Redis is asked: the answer comes back on this request's context, never on another thread
         Context context = Vertx.currentContext();
-        counted.thenAccept(count -> context.runOnContext(v -> limited(ctx, api, token, rest, count, limit)));
+        counted.whenComplete((count, failure) -> context.runOnContext(v -> answered(ctx, () -> {
+            if (failure != null) {
+                throw new IllegalStateException("the plan's limit could not be counted", failure);
+            }
+            limited(ctx, api, token, rest, count, limit);
+        })));
+    }
+
+    /** Work resumed outside the router: a failure in it is the router's to answer, never a request left hanging. */
+    private static void answered(RoutingContext ctx, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            ctx.request().resume();
+            ctx.fail(e);
+        }
     }
 
     private void limited(RoutingContext ctx, ApiView api, VerifiedToken token, String rest, Windows.Count count, int limit) {

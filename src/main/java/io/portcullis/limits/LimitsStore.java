@@ -29,10 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * shared by every replica, each window in one atomic script (no read-modify-write race), by Redis's
  * clock.
  *
- * <p>The gateway does not wait for Redis while it can decide alone: while what this replica last heard
- * from Redis, plus what it has sent since, is under half the limit, a request is admitted at once and
- * counted in the background (two replicas cannot pass the limit together that way); nearer the limit,
- * the answer waits for Redis's count. If Redis does not answer within {@code portcullis.limits.redis.timeout}
+ * <p>The gateway does not wait for Redis while it is far below a limit ({@link #add(String, Duration, long)}):
+ * a burst reaching several replicas at once may then pass the limit by the requests they had in flight;
+ * nearer the limit, every answer waits for Redis's count. Token quotas and failed authentications are
+ * counted exactly ({@link #add(String, Duration)}). If Redis does not answer within {@code portcullis.limits.redis.timeout}
  * (20 ms), the event is counted here instead: requests are served, a metric and one log line a minute
  * say so, and the next event tries Redis again.
  */
@@ -59,11 +59,13 @@ public class LimitsStore {
     private final Duration timeout;
     private final Map<Duration, Windows> local = new ConcurrentHashMap<>();
     /** What this replica knows of each shared window. */
-    private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final com.github.benmanes.caffeine.cache.Cache<String, Known> known = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
     private final Redis redis;
     private final AtomicBoolean redisUp = new AtomicBoolean(true);
     private final AtomicLong fallbacks = new AtomicLong();
     private volatile long lastWarning;
+    private volatile long lastRecovery;
 
     private static final class Known {
         volatile long count;
@@ -115,6 +117,7 @@ public class LimitsStore {
             redis.send(Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(KEY_PREFIX + "warm-up").arg(1000).arg(1))
                     .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
+            redisUp.set(false);
             LOG.warnf("Redis does not answer yet (%s): limits are counted on this replica until it does", rootName(e));
         }
     }
@@ -124,16 +127,25 @@ public class LimitsStore {
     }
 
     /**
-     * Counts one event of {@code key} in its window.
-     *
-     * @param limit the limit the caller will hold the count to: far below it, the answer does not wait for Redis
+     * Counts one event of {@code key} in its window, by Redis's count with {@code store=redis}: exact.
+     */
+    public CompletionStage<Windows.Count> add(String key, Duration window) {
+        long now = System.currentTimeMillis();
+        return shared ? redisAdd(key, window, null) : CompletableFuture.completedFuture(localAdd(key, window, now));
+    }
+
+    /**
+     * Counts one event of {@code key} in its window; far below {@code limit}, without waiting for Redis.
+     * While this replica's last word from Redis, plus what it has sent since, is at most half the limit,
+     * the answer does not wait: a burst reaching several replicas at once may then pass the limit by the
+     * requests they had in flight; nearer the limit every answer waits for Redis's count.
      */
     public CompletionStage<Windows.Count> add(String key, Duration window, long limit) {
         long now = System.currentTimeMillis();
         if (!shared) {
             return CompletableFuture.completedFuture(localAdd(key, window, now));
         }
-        Known k = known.computeIfAbsent(key, x -> new Known());
+        Known k = known.get(key, x -> new Known());
         long inFlight = k.inFlight.incrementAndGet();
         CompletableFuture<Windows.Count> counted = redisAdd(key, window, k)
                 .whenComplete((c, failure) -> k.inFlight.decrementAndGet());
@@ -160,7 +172,7 @@ public class LimitsStore {
                 .onFailure(result::completeExceptionally);
         return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((first, failure) -> {
             if (failure == null) {
-                redisUp.set(true);
+                recovered();
                 return first;
             }
             failedOver(failure);
@@ -171,7 +183,7 @@ public class LimitsStore {
     /** The window as it stands on this replica, without counting (the shared store is asked only when counting). */
     public Windows.Count peek(String key, Duration window) {
         long now = System.currentTimeMillis();
-        Known k = shared ? known.get(key) : null;
+        Known k = shared ? known.getIfPresent(key) : null;
         if (k != null && now < k.endsAtMillis) {
             return new Windows.Count(k.count, k.endsAtMillis);
         }
@@ -186,15 +198,25 @@ public class LimitsStore {
                 .onFailure(result::completeExceptionally);
         return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((count, failure) -> {
+                    // Known k may be null: an exact count keeps no estimate
                     if (failure == null) {
-                        if (!redisUp.getAndSet(true)) {
-                            LOG.info("Redis answers again: limits are shared by every replica");
-                        }
+                        recovered();
                         return count;
                     }
                     failedOver(failure);
                     return localAdd(key, window, System.currentTimeMillis());
                 });
+    }
+
+    private void recovered() {
+        if (!redisUp.getAndSet(true)) {
+            long now = System.currentTimeMillis();
+            // at most a line a minute, however often Redis comes and goes
+            if (now - lastRecovery > 60_000) {
+                lastRecovery = now;
+                LOG.info("Redis answers again: limits are shared by every replica");
+            }
+        }
     }
 
     private void failedOver(Throwable failure) {
@@ -214,7 +236,7 @@ public class LimitsStore {
         long redisNow = r.get(2).toLong();
         // Redis's window end, on this replica's clock
         long endsAt = sentAt + (end - redisNow);
-        if (count >= k.count || endsAt > k.endsAtMillis) {
+        if (k != null && (count >= k.count || endsAt > k.endsAtMillis)) {
             k.count = count;
             k.endsAtMillis = endsAt;
         }

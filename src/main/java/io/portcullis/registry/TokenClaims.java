@@ -9,16 +9,18 @@ import java.util.Set;
 
 /**
  * Claims an admin adds to tokens (docs/contract.md#token-policy): an API's and a subscription's, a JSON
- * object each. The names the server owns (RFC 9068 section 2.2, RFC 7800's cnf, RFC 8693's act and
- * may_act, and Portcullis's own) are refused, so that a claim can never change who or what a token is
- * for; so is an object over 4 KiB.
+ * object each. The names the server owns (RFC 9068 section 2.2 and 2.2.1, RFC 7800's cnf, RFC 8693's act
+ * and may_act, RFC 7662's introspection members, and Portcullis's own), in any case, are refused, so that
+ * a claim can never change who or what a token is for; so is an object over 4 KiB.
  */
 public final class TokenClaims {
     private TokenClaims() {
     }
 
     public static final Set<String> RESERVED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", "cnf",
-            "act", "may_act", "application", "subscription", "plan", "auth_method");
+            "act", "may_act", "application", "subscription", "plan", "auth_method",
+            // RFC 9068 section 2.2.1 and RFC 7662 section 2.2: what a resource server reads as the server's word
+            "auth_time", "acr", "amr", "azp", "username", "token_type", "active");
     static final int MAX_BYTES = 4096;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,7 +30,8 @@ public final class TokenClaims {
             return null;
         }
         for (String name : claims.keySet()) {
-            if (name == null || name.isEmpty() || RESERVED.contains(name)) {
+            // Sub or SCOPE would read as the server's claim to a lenient resource server
+            if (name == null || name.isEmpty() || RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
                 throw RegistryException.invalid(field, "claim '" + name + "' is the server's own: " + field + " may not set "
                         + String.join(", ", RESERVED.stream().sorted().toList()));
             }

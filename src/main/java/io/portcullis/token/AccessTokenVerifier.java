@@ -30,7 +30,7 @@ import java.util.Set;
 @ApplicationScoped
 public class AccessTokenVerifier {
     /** Tokens are never longer than this; anything bigger is refused before parsing. */
-    static final int MAX_TOKEN_LENGTH = 8192;
+    static final int MAX_TOKEN_LENGTH = 16384;
     /** The most the verified-token cache holds (keys and values, roughly). */
     public static final long VERIFIED_CACHE_BYTES = 64L * 1024 * 1024;
     /** What is not the server's own: the claims of docs/contract.md#token-policy. */

@@ -105,7 +105,7 @@ public class FailedAuthenticationLimiter {
      */
     private void recordInRedis(String subject, int limit) {
         try {
-            Windows.Count count = limits.add("fail:" + subject, Duration.ofSeconds(windowSeconds), limit).toCompletableFuture()
+            Windows.Count count = limits.add("fail:" + subject, Duration.ofSeconds(windowSeconds)).toCompletableFuture()
                     .get(1, TimeUnit.SECONDS);
             if (count.count() >= limit) {
                 locked.put(subject, count.endsAtMillis() / 1000);

@@ -43,7 +43,7 @@ public class TokenQuotas {
     /** Counts a token about to be issued (a worker thread: it may wait for Redis, within the store's budget). */
     public Standing count(String subscriptionId, TokenQuota quota, long nowMillis) {
         try {
-            Windows.Count c = limits.add(key(subscriptionId, quota), quota.windowLength(), quota.limit()).toCompletableFuture()
+            Windows.Count c = limits.add(key(subscriptionId, quota), quota.windowLength()).toCompletableFuture()
                     .get(WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
             return new Standing(quota, c.count(), c.secondsLeft(nowMillis));
         } catch (InterruptedException e) {

@@ -87,7 +87,8 @@ class TokenPolicyTest {
 
     @Test
     void theServersOwnNamesAndOversizedClaimsAreRefusedNamingTheField() {
-        for (String reserved : List.of("sub", "scope", "cnf", "client_id", "aud", "act", "auth_method")) {
+        for (String reserved : List.of("sub", "scope", "cnf", "client_id", "aud", "act", "auth_method", "Sub", "SCOPE", "active",
+                "username", "acr")) {
             admin().body(Map.of("planId", Fixtures.PLAN, "allowedScopesMode", "all", "tokenClaims", Map.of(reserved, "x")))
                     .put("/admin/v1/subscriptions/" + client.subscriptionId()).then().statusCode(400).body("field", equalTo("tokenClaims"));
         }
@@ -96,6 +97,22 @@ class TokenPolicyTest {
         // nothing changed: the token is as before
         Response answer = TokenClient.post(api, client.clientId(), client.clientSecret(), "read");
         answer.then().statusCode(200);
+    }
+
+    @Test
+    void tokensWithTheLargestClaimsAllowedPassTheGatewaysOwnChecks() {
+        String big = Fixtures.uniqueId("bigclaims");
+        apis.create(ApiDefinition.builder(big).requestPath("/" + big).upstreamUrl("http://127.0.0.1:9/").authMethods(Fixtures.AUTH_METHOD)
+                .scopeIds("read").plans(Fixtures.PLAN).tokenClaims(Map.of("a", "x".repeat(4000))).build());
+        IssuedCredentials owner = fixtures.subscribe(big);
+        terms(owner, Map.of("tokenClaims", Map.of("b", "y".repeat(4000))));
+        String token = TokenClient.token(big, owner.clientId(), owner.clientSecret(), "read");
+        assertTrue(token.length() > 10_000, "a large token: " + token.length());
+        IssuedCredentials resourceServer = fixtures.subscribe(big);
+        given().contentType("application/x-www-form-urlencoded").formParam("client_id", resourceServer.clientId())
+                .formParam("client_secret", resourceServer.clientSecret()).formParam("token", token)
+                .post("/auth/" + Fixtures.AUTH_METHOD + "/api/" + big + "/introspect").then().statusCode(200)
+                .body("active", equalTo(true)).body("b", equalTo("y".repeat(4000)));
     }
 
     @Test
