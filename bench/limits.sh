@@ -26,10 +26,12 @@ trap 'kill $UPSTREAM_PID 2>/dev/null; kill $LOCAL_PID $REDIS_PID 2>/dev/null || 
 for p in $LOCAL_PORT $REDIS_PORT; do
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$((p + 1000))/q/health/ready" >/dev/null && break; sleep 0.5; done
 done
-TOKEN=$(curl -s -X POST -d "grant_type=client_credentials&client_id=bench-client-00001&client_secret=$BENCH_SECRET&scope=read" \
-  "http://127.0.0.1:$LOCAL_PORT/auth/default/api/api-0001/token" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+# each server's public URL is its own (server_cmd), so each issues the token its gateway checks
+token() { curl -s -X POST -d "grant_type=client_credentials&client_id=bench-client-00001&client_secret=$BENCH_SECRET&scope=read" \
+  "http://127.0.0.1:$1/auth/default/api/api-0001/token" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'; }
+declare -A TOKENS=([$LOCAL_PORT]=$(token $LOCAL_PORT) [$REDIS_PORT]=$(token $REDIS_PORT))
 for p in $LOCAL_PORT $REDIS_PORT; do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$p/api-0001/items/1")" = 200 ] \
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${TOKENS[$p]}" "http://127.0.0.1:$p/api-0001/items/1")" = 200 ] \
     || { echo "gateway request failed at :$p" >&2; exit 1; }
 done
 
@@ -37,7 +39,7 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() {  # NAME PORT PID SECONDS -> NAME requests/s cpu_ms/req p99 non2xx
   local t0 out req
   t0=$(ticks "$3")
-  out=$(wrk -t2 -c"$CONNS" -d"$4s" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$2/api-0001/items/1")
+  out=$(wrk -t2 -c"$CONNS" -d"$4s" --latency -H "Authorization: Bearer ${TOKENS[$2]}" "http://127.0.0.1:$2/api-0001/items/1")
   req=$(echo "$out" | awk '/requests in/ {print $1}')
   awk -v n="$1" -v r="$req" -v t="$(( $(ticks "$3") - t0 ))" -v hz="$(getconf CLK_TCK)" -v d="$4" \
       -v p99="$(echo "$out" | awk '$1 == "99%" {print $2}')" -v e="$(echo "$out" | awk '/Non-2xx/ {print $5}')" \
@@ -62,6 +64,7 @@ done
 fallbacks() { curl -s "http://127.0.0.1:$((REDIS_PORT + 1000))/q/metrics" | awk '/^portcullis_limits_redis_fallbacks_total/ {print $2}'; }
 f0=$(fallbacks)
 ( sleep 6; redis-cli -h 127.0.0.1 -p 6379 client pause 8000 all >/dev/null ) &
-out=$(wrk -t2 -c"$CONNS" -d20s --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$REDIS_PORT/api-0001/items/1")
-wait
+PAUSE_PID=$!
+out=$(wrk -t2 -c"$CONNS" -d20s --latency -H "Authorization: Bearer ${TOKENS[$REDIS_PORT]}" "http://127.0.0.1:$REDIS_PORT/api-0001/items/1")
+wait $PAUSE_PID
 echo "Redis paused 8 s of a 20 s run (store=redis): $(echo "$out" | awk '/requests in/ {print $1}') requests, non-2xx $(echo "$out" | awk '/Non-2xx/ {print $5}' | grep . || echo 0), socket errors $(echo "$out" | awk '/Socket errors/ {print $0}' | grep . || echo none), p99 $(echo "$out" | awk '$1 == "99%" {print $2}'), counts made locally $(awk -v a="$f0" -v b="$(fallbacks)" 'BEGIN {print b - a}')"

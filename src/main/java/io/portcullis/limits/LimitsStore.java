@@ -29,10 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * shared by every replica, each window in one atomic script (no read-modify-write race), by Redis's
  * clock.
  *
- * <p>The gateway does not wait for Redis while it is far below a limit ({@link #add(String, Duration, long)}):
- * a burst reaching several replicas at once may then pass the limit by the requests they had in flight;
- * nearer the limit, every answer waits for Redis's count. Token quotas and failed authentications are
- * counted exactly ({@link #add(String, Duration)}). If Redis does not answer within {@code portcullis.limits.redis.timeout}
+ * <p>A plan's rate limit at the gateway is counted by leases ({@link #add(String, Duration, long)}): a
+ * replica takes a share of what is left of a window from Redis and admits from it without asking, so
+ * that a busy key costs Redis a handful of scripts a window, and every replica together never passes
+ * the limit. Token quotas and failed authentications are counted one by one, exactly. If Redis does not
+ * answer within {@code portcullis.limits.redis.timeout}
  * (20 ms), the event is counted here instead: requests are served, a metric and one log line a minute
  * say so, and the next event tries Redis again.
  */
@@ -53,13 +54,42 @@ public class LimitsStore {
             redis.call('PEXPIRE', KEYS[1], len + 60000)
             return {c, s + len, now}
             """;
+    /**
+     * A lease of up to ARGV[2] events of KEYS[1]'s window (ARGV[1] ms long) under a limit of ARGV[3]: the
+     * events granted, never past the limit, are counted at once. {granted, count, end, now}.
+     */
+    static final String LEASE_SCRIPT = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local len = tonumber(ARGV[1])
+            local v = redis.call('HMGET', KEYS[1], 's', 'c')
+            local s = tonumber(v[1])
+            local c = tonumber(v[2])
+            if s == nil or now - s >= len then s = now; c = 0 end
+            local grant = math.min(tonumber(ARGV[2]), math.max(tonumber(ARGV[3]) - c, 0))
+            c = c + grant
+            redis.call('HSET', KEYS[1], 's', s, 'c', c)
+            redis.call('PEXPIRE', KEYS[1], len + 60000)
+            return {grant, c, s + len, now}
+            """;
+    static final String SCRIPT_SHA = sha1(SCRIPT);
+    static final String LEASE_SHA = sha1(LEASE_SCRIPT);
     static final String KEY_PREFIX = "portcullis:limits:";
+
+    private static String sha1(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private final boolean shared;
     private final Duration timeout;
     private final Map<Duration, Windows> local = new ConcurrentHashMap<>();
     /** What this replica knows of each shared window. */
-    private final com.github.benmanes.caffeine.cache.Cache<String, Known> known = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+    private final com.github.benmanes.caffeine.cache.Cache<String, Lease> leases = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
     private final Redis redis;
     private final AtomicBoolean redisUp = new AtomicBoolean(true);
@@ -67,10 +97,15 @@ public class LimitsStore {
     private volatile long lastWarning;
     private volatile long lastRecovery;
 
-    private static final class Known {
-        volatile long count;
+    /**
+     * Events this replica may admit in a key's window without asking Redis again: leased from Redis,
+     * which counted them when it granted them, so that every replica together never passes the limit.
+     */
+    private static final class Lease {
         volatile long endsAtMillis;
-        final AtomicLong inFlight = new AtomicLong();
+        final AtomicLong remaining = new AtomicLong();
+        /** Redis's count when this lease was granted, to size the next one. */
+        volatile long countAtGrant;
     }
 
     @jakarta.inject.Inject
@@ -131,29 +166,63 @@ public class LimitsStore {
      */
     public CompletionStage<Windows.Count> add(String key, Duration window) {
         long now = System.currentTimeMillis();
-        return shared ? redisAdd(key, window, null) : CompletableFuture.completedFuture(localAdd(key, window, now));
+        return shared ? redisAdd(key, window, 1) : CompletableFuture.completedFuture(localAdd(key, window, now, 1));
     }
 
     /**
-     * Counts one event of {@code key} in its window; far below {@code limit}, without waiting for Redis.
-     * While this replica's last word from Redis, plus what it has sent since, is at most half the limit,
-     * the answer does not wait: a burst reaching several replicas at once may then pass the limit by the
-     * requests they had in flight; nearer the limit every answer waits for Redis's count.
+     * Counts one event of {@code key} under {@code limit}, without asking Redis for most of them: the
+     * replica leases a share of what is left of the window (an eighth, at least one event) and admits
+     * from it until it is spent. Redis counts what it grants and grants nothing past the limit, so every
+     * replica together never admits more than the limit; units a replica leased and did not use are
+     * lost to the window (a limit may admit a little less, never more).
+     *
+     * @return the count to judge by: at most {@code limit} when admitted, {@code limit + 1} when not
      */
     public CompletionStage<Windows.Count> add(String key, Duration window, long limit) {
         long now = System.currentTimeMillis();
         if (!shared) {
-            return CompletableFuture.completedFuture(localAdd(key, window, now));
+            return CompletableFuture.completedFuture(localAdd(key, window, now, 1));
         }
-        Known k = known.get(key, x -> new Known());
-        long inFlight = k.inFlight.incrementAndGet();
-        CompletableFuture<Windows.Count> counted = redisAdd(key, window, k)
-                .whenComplete((c, failure) -> k.inFlight.decrementAndGet());
-        if (now < k.endsAtMillis && k.count + inFlight <= limit / 2) {
-            // well under the limit, whatever the other replicas did since: answer now, count in the background
-            return CompletableFuture.completedFuture(new Windows.Count(k.count + inFlight, k.endsAtMillis));
+        Lease lease = leases.get(key, x -> new Lease());
+        if (now < lease.endsAtMillis && lease.remaining.getAndDecrement() > 0) {
+            return CompletableFuture.completedFuture(new Windows.Count(limit, lease.endsAtMillis));
         }
-        return counted;
+        long wanted = Math.max(1, (limit - lease.countAtGrant) / 8);
+        return lease(key, window, limit, lease, wanted);
+    }
+
+    private CompletableFuture<Windows.Count> lease(String key, Duration window, long limit, Lease lease, long wanted) {
+        CompletableFuture<Windows.Count> result = new CompletableFuture<>();
+        long sentAt = System.currentTimeMillis();
+        redis.send(Request.cmd(Command.EVALSHA).arg(LEASE_SHA).arg(1).arg(KEY_PREFIX + key).arg(window.toMillis()).arg(wanted).arg(limit))
+                .recover(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT")
+                        ? redis.send(Request.cmd(Command.EVAL).arg(LEASE_SCRIPT).arg(1).arg(KEY_PREFIX + key).arg(window.toMillis())
+                        .arg(wanted).arg(limit))
+                        : io.vertx.core.Future.failedFuture(e))
+                .onSuccess(r -> {
+                    long granted = r.get(0).toLong();
+                    long count = r.get(1).toLong();
+                    long endsAt = sentAt + (r.get(2).toLong() - r.get(3).toLong());
+                    lease.countAtGrant = count;
+                    if (granted == 0) {
+                        result.complete(new Windows.Count(limit + 1, endsAt));
+                        return;
+                    }
+                    // this event takes one unit; the rest serve the next ones (a newer lease replaces an older one)
+                    lease.remaining.set(granted - 1);
+                    lease.endsAtMillis = endsAt;
+                    result.complete(new Windows.Count(count - granted + 1, endsAt));
+                })
+                .onFailure(result::completeExceptionally);
+        return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((count, failure) -> {
+                    if (failure == null) {
+                        recovered();
+                        return count;
+                    }
+                    failedOver(failure);
+                    return localAdd(key, window, System.currentTimeMillis(), 1);
+                });
     }
 
     /**
@@ -183,28 +252,27 @@ public class LimitsStore {
     /** The window as it stands on this replica, without counting (the shared store is asked only when counting). */
     public Windows.Count peek(String key, Duration window) {
         long now = System.currentTimeMillis();
-        Known k = shared ? known.getIfPresent(key) : null;
-        if (k != null && now < k.endsAtMillis) {
-            return new Windows.Count(k.count, k.endsAtMillis);
-        }
         return windows(window).peek(key, now);
     }
 
-    private CompletableFuture<Windows.Count> redisAdd(String key, Duration window, Known k) {
+    private CompletableFuture<Windows.Count> redisAdd(String key, Duration window, long events) {
         CompletableFuture<Windows.Count> result = new CompletableFuture<>();
         long sentAt = System.currentTimeMillis();
-        redis.send(Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(KEY_PREFIX + key).arg(window.toMillis()).arg(1))
-                .onSuccess(r -> result.complete(answered(r, k, sentAt)))
+        // EVALSHA of the script Redis compiled at start; EVAL once if Redis has forgotten it
+        redis.send(Request.cmd(Command.EVALSHA).arg(SCRIPT_SHA).arg(1).arg(KEY_PREFIX + key).arg(window.toMillis()).arg(events))
+                .recover(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT")
+                        ? redis.send(Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(KEY_PREFIX + key).arg(window.toMillis()).arg(events))
+                        : io.vertx.core.Future.failedFuture(e))
+                .onSuccess(r -> result.complete(answered(r, sentAt)))
                 .onFailure(result::completeExceptionally);
         return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((count, failure) -> {
-                    // Known k may be null: an exact count keeps no estimate
                     if (failure == null) {
                         recovered();
                         return count;
                     }
                     failedOver(failure);
-                    return localAdd(key, window, System.currentTimeMillis());
+                    return localAdd(key, window, System.currentTimeMillis(), events);
                 });
     }
 
@@ -230,21 +298,13 @@ public class LimitsStore {
         }
     }
 
-    private static Windows.Count answered(Response r, Known k, long sentAt) {
-        long count = r.get(0).toLong();
-        long end = r.get(1).toLong();
-        long redisNow = r.get(2).toLong();
+    private static Windows.Count answered(Response r, long sentAt) {
         // Redis's window end, on this replica's clock
-        long endsAt = sentAt + (end - redisNow);
-        if (k != null && (count >= k.count || endsAt > k.endsAtMillis)) {
-            k.count = count;
-            k.endsAtMillis = endsAt;
-        }
-        return new Windows.Count(count, endsAt);
+        return new Windows.Count(r.get(0).toLong(), sentAt + (r.get(1).toLong() - r.get(2).toLong()));
     }
 
-    private Windows.Count localAdd(String key, Duration window, long now) {
-        return windows(window).add(key, now);
+    private Windows.Count localAdd(String key, Duration window, long now, long events) {
+        return windows(window).add(key, now, events);
     }
 
     private Windows windows(Duration window) {

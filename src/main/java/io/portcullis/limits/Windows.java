@@ -32,8 +32,13 @@ public final class Windows {
 
     /** Counts one event of {@code key}. */
     public Count add(String key, long nowMillis) {
+        return add(key, nowMillis, 1);
+    }
+
+    /** Counts {@code events} events of {@code key} at once. */
+    public Count add(String key, long nowMillis, long events) {
         Window w = windows.asMap().compute(key, (k, current) -> current == null || nowMillis - current.startMillis() >= lengthMillis
-                ? new Window(nowMillis, 1) : new Window(current.startMillis(), current.count() + 1));
+                ? new Window(nowMillis, events) : new Window(current.startMillis(), current.count() + events));
         return new Count(w.count(), w.startMillis() + lengthMillis);
     }
 
