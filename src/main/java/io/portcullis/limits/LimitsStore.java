@@ -106,6 +106,10 @@ public class LimitsStore {
         final AtomicLong remaining = new AtomicLong();
         /** Redis's count when this lease was granted, to size the next one. */
         volatile long countAtGrant;
+        /** Redis granted nothing: the window is full until it ends. */
+        volatile boolean exhausted;
+        /** The one lease request of this key on its way (true: Redis answered). */
+        CompletableFuture<Boolean> asking;
     }
 
     @jakarta.inject.Inject
@@ -183,16 +187,37 @@ public class LimitsStore {
         if (!shared) {
             return CompletableFuture.completedFuture(localAdd(key, window, now, 1));
         }
-        Lease lease = leases.get(key, x -> new Lease());
-        if (now < lease.endsAtMillis && lease.remaining.getAndDecrement() > 0) {
-            return CompletableFuture.completedFuture(new Windows.Count(limit, lease.endsAtMillis));
-        }
-        long wanted = Math.max(1, (limit - lease.countAtGrant) / 8);
-        return lease(key, window, limit, lease, wanted);
+        return take(key, window, limit, leases.get(key, x -> new Lease()));
     }
 
-    private CompletableFuture<Windows.Count> lease(String key, Duration window, long limit, Lease lease, long wanted) {
-        CompletableFuture<Windows.Count> result = new CompletableFuture<>();
+    /** A unit of the lease; else the answer of the one lease request on its way, asked if none is. */
+    private CompletableFuture<Windows.Count> take(String key, Duration window, long limit, Lease lease) {
+        long now = System.currentTimeMillis();
+        if (now < lease.endsAtMillis) {
+            if (lease.remaining.getAndDecrement() > 0) {
+                return CompletableFuture.completedFuture(new Windows.Count(limit, lease.endsAtMillis));
+            }
+            lease.remaining.incrementAndGet();
+            if (lease.exhausted) {
+                return CompletableFuture.completedFuture(new Windows.Count(limit + 1, lease.endsAtMillis));
+            }
+        }
+        CompletableFuture<Boolean> asking;
+        synchronized (lease) {
+            if (lease.asking == null || lease.asking.isDone()) {
+                lease.asking = lease(key, window, limit, lease, Math.max(1, (limit - lease.countAtGrant) / 8));
+            }
+            asking = lease.asking;
+        }
+        return asking.thenCompose(reached -> reached
+                // a granted lease serves every request that waited for it, and then asks again
+                ? take(key, window, limit, lease)
+                : CompletableFuture.completedFuture(localAdd(key, window, System.currentTimeMillis(), 1)));
+    }
+
+    /** Asks Redis for up to {@code wanted} units; true when it answered (the lease is updated), false when not in time. */
+    private CompletableFuture<Boolean> lease(String key, Duration window, long limit, Lease lease, long wanted) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
         long sentAt = System.currentTimeMillis();
         redis.send(Request.cmd(Command.EVALSHA).arg(LEASE_SHA).arg(1).arg(KEY_PREFIX + key).arg(window.toMillis()).arg(wanted).arg(limit))
                 .recover(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT")
@@ -201,27 +226,28 @@ public class LimitsStore {
                         : io.vertx.core.Future.failedFuture(e))
                 .onSuccess(r -> {
                     long granted = r.get(0).toLong();
-                    long count = r.get(1).toLong();
                     long endsAt = sentAt + (r.get(2).toLong() - r.get(3).toLong());
-                    lease.countAtGrant = count;
-                    if (granted == 0) {
-                        result.complete(new Windows.Count(limit + 1, endsAt));
-                        return;
+                    lease.countAtGrant = r.get(1).toLong();
+                    // a new window (its end a window away, not a clock's jitter) starts a new lease
+                    boolean newWindow = Math.abs(endsAt - lease.endsAtMillis) > window.toMillis() / 2;
+                    if (newWindow) {
+                        lease.remaining.set(granted);
+                    } else {
+                        lease.remaining.addAndGet(granted);
                     }
-                    // this event takes one unit; the rest serve the next ones (a newer lease replaces an older one)
-                    lease.remaining.set(granted - 1);
+                    lease.exhausted = granted == 0;
                     lease.endsAtMillis = endsAt;
-                    result.complete(new Windows.Count(count - granted + 1, endsAt));
+                    result.complete(true);
                 })
                 .onFailure(result::completeExceptionally);
         return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((count, failure) -> {
+                .handle((answered, failure) -> {
                     if (failure == null) {
                         recovered();
-                        return count;
+                        return true;
                     }
                     failedOver(failure);
-                    return localAdd(key, window, System.currentTimeMillis(), 1);
+                    return false;
                 });
     }
 

@@ -100,6 +100,26 @@ class RedisLimitsTest {
     }
 
     @Test
+    void aConcurrentBurstAtBothReplicasIsHeldToTheLimit() throws Exception {
+        LimitsStore a = connected();
+        LimitsStore b = connected();
+        String key = "plan:" + UUID.randomUUID();
+        java.util.List<java.util.concurrent.CompletableFuture<Windows.Count>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            // all asked before any is answered: the requests a gateway's event loops hold at once
+            answers.add((i % 2 == 0 ? a : b).add(key, Duration.ofMinutes(1), 100).toCompletableFuture());
+        }
+        long admitted = 0;
+        for (var answer : answers) {
+            if (answer.get(10, TimeUnit.SECONDS).count() <= 100) {
+                admitted++;
+            }
+        }
+        assertEquals(100, admitted, "300 at once against a limit of 100, across two replicas");
+        assertEquals(0, a.fallbacks() + b.fallbacks());
+    }
+
+    @Test
     void anIdUsedAtOneReplicaIsUsedAtTheOther() throws Exception {
         LimitsStore a = connected();
         LimitsStore b = connected();
