@@ -40,23 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class LimitsStore {
     private static final Logger LOG = Logger.getLogger(LimitsStore.class);
-    /** KEYS[1] the window, ARGV[1] its length in ms, ARGV[2] the events to add: {count, end, now} by Redis's clock. */
-    static final String SCRIPT = """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local len = tonumber(ARGV[1])
-            local v = redis.call('HMGET', KEYS[1], 's', 'c')
-            local s = tonumber(v[1])
-            local c = tonumber(v[2])
-            if s == nil or now - s >= len then s = now; c = 0 end
-            c = c + tonumber(ARGV[2])
-            redis.call('HSET', KEYS[1], 's', s, 'c', c)
-            redis.call('PEXPIRE', KEYS[1], len + 60000)
-            return {c, s + len, now}
-            """;
     /**
      * A lease of up to ARGV[2] events of KEYS[1]'s window (ARGV[1] ms long) under a limit of ARGV[3]: the
-     * events granted, never past the limit, are counted at once. {granted, count, end, now}.
+     * events granted, never past the limit, are counted at once. {granted, count, end, now}, by Redis's
+     * clock. With no limit ({@link #UNLIMITED}) it is a plain counter of ARGV[2] events.
      */
     static final String LEASE_SCRIPT = """
             local t = redis.call('TIME')
@@ -72,8 +59,9 @@ public class LimitsStore {
             redis.call('PEXPIRE', KEYS[1], len + 60000)
             return {grant, c, s + len, now}
             """;
-    static final String SCRIPT_SHA = sha1(SCRIPT);
     static final String LEASE_SHA = sha1(LEASE_SCRIPT);
+    /** The largest integer a Lua number holds exactly: a limit never reached. */
+    static final long UNLIMITED = (1L << 53) - 1;
     static final String KEY_PREFIX = "portcullis:limits:";
 
     private static String sha1(String text) {
@@ -153,7 +141,7 @@ public class LimitsStore {
             return;
         }
         try {
-            redis.send(Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(KEY_PREFIX + "warm-up").arg(1000).arg(1))
+            redis.send(Request.cmd(Command.EVAL).arg(LEASE_SCRIPT).arg(1).arg(KEY_PREFIX + "warm-up").arg(1000).arg(1).arg(UNLIMITED))
                     .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             redisUp.set(false);
@@ -219,11 +207,7 @@ public class LimitsStore {
     private CompletableFuture<Boolean> lease(String key, Duration window, long limit, Lease lease, long wanted) {
         CompletableFuture<Boolean> result = new CompletableFuture<>();
         long sentAt = System.currentTimeMillis();
-        redis.send(Request.cmd(Command.EVALSHA).arg(LEASE_SHA).arg(1).arg(KEY_PREFIX + key).arg(window.toMillis()).arg(wanted).arg(limit))
-                .recover(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT")
-                        ? redis.send(Request.cmd(Command.EVAL).arg(LEASE_SCRIPT).arg(1).arg(KEY_PREFIX + key).arg(window.toMillis())
-                        .arg(wanted).arg(limit))
-                        : io.vertx.core.Future.failedFuture(e))
+        leaseScript(key, window, wanted, limit)
                 .onSuccess(r -> {
                     long granted = r.get(0).toLong();
                     long endsAt = sentAt + (r.get(2).toLong() - r.get(3).toLong());
@@ -281,15 +265,21 @@ public class LimitsStore {
         return windows(window).peek(key, now);
     }
 
+    /** EVALSHA of the script Redis compiled at start; EVAL once if Redis has forgotten it (a restart). */
+    private io.vertx.core.Future<Response> leaseScript(String key, Duration window, long wanted, long limit) {
+        return redis.send(Request.cmd(Command.EVALSHA).arg(LEASE_SHA).arg(1).arg(KEY_PREFIX + key).arg(window.toMillis()).arg(wanted).arg(limit))
+                .recover(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT")
+                        ? redis.send(Request.cmd(Command.EVAL).arg(LEASE_SCRIPT).arg(1).arg(KEY_PREFIX + key).arg(window.toMillis())
+                        .arg(wanted).arg(limit))
+                        : io.vertx.core.Future.failedFuture(e));
+    }
+
     private CompletableFuture<Windows.Count> redisAdd(String key, Duration window, long events) {
         CompletableFuture<Windows.Count> result = new CompletableFuture<>();
         long sentAt = System.currentTimeMillis();
-        // EVALSHA of the script Redis compiled at start; EVAL once if Redis has forgotten it
-        redis.send(Request.cmd(Command.EVALSHA).arg(SCRIPT_SHA).arg(1).arg(KEY_PREFIX + key).arg(window.toMillis()).arg(events))
-                .recover(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT")
-                        ? redis.send(Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(KEY_PREFIX + key).arg(window.toMillis()).arg(events))
-                        : io.vertx.core.Future.failedFuture(e))
-                .onSuccess(r -> result.complete(answered(r, sentAt)))
+        leaseScript(key, window, events, UNLIMITED)
+                // Redis's window end, on this replica's clock
+                .onSuccess(r -> result.complete(new Windows.Count(r.get(1).toLong(), sentAt + (r.get(2).toLong() - r.get(3).toLong()))))
                 .onFailure(result::completeExceptionally);
         return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((count, failure) -> {
@@ -322,11 +312,6 @@ public class LimitsStore {
             LOG.warnf("Redis did not answer within %d ms (%s): limits are counted on this replica until it does",
                     timeout.toMillis(), rootName(failure));
         }
-    }
-
-    private static Windows.Count answered(Response r, long sentAt) {
-        // Redis's window end, on this replica's clock
-        return new Windows.Count(r.get(0).toLong(), sentAt + (r.get(1).toLong() - r.get(2).toLong()));
     }
 
     private Windows.Count localAdd(String key, Duration window, long now, long events) {
