@@ -32,6 +32,13 @@ public class AdminAuthorization {
     @Inject
     jakarta.inject.Provider<PortcullisConfig> config;
 
+    @jakarta.inject.Inject
+    jakarta.inject.Provider<io.portcullis.mtls.ClientCertificates> certificates;
+
+    private static String thumbprint(io.portcullis.mtls.ClientCertificate certificate) {
+        return certificate == null ? null : certificate.thumbprint();
+    }
+
     @Inject
     Admin admin;
 
@@ -51,8 +58,8 @@ public class AdminAuthorization {
                 throw BearerError.invalidToken(realm, "The admin API is not set up");
             }
             VerifiedToken token = guard.authenticate(api, new AccessTokenGuard.Request(request.headers().getAll("Authorization"),
-                    request.headers().getAll("DPoP"), request.method().name(), config.get().baseUrl() + request.path()),
-                    System.currentTimeMillis() / 1000);
+                    request.headers().getAll("DPoP"), request.method().name(), config.get().requestBaseUrl(request.isSSL()) + request.path(),
+                    () -> thumbprint(certificates.get().presented(request))), System.currentTimeMillis() / 1000);
             guard.authorize(api, token, registry.client(token.clientId()), request.method().name(), "/");
             if (!token.scopes().contains(AdminBootstrap.SCOPE)) {
                 throw BearerError.insufficientScope(realm, java.util.Set.of(AdminBootstrap.SCOPE));

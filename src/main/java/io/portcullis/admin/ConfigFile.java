@@ -53,7 +53,7 @@ public final class ConfigFile {
     public record SubscriptionEntry(String application, String api, String plan, Boolean trusted, ScopeMode allowedScopesMode,
                                     List<String> allowedScopes, String clientId, String clientSecretHash, String clientSecretEnv,
                                     List<FederatedIdentityDefinition> federatedIdentities, java.util.Map<String, Object> tokenClaims,
-                                    Integer tokenLifetimeSeconds) {
+                                    Integer tokenLifetimeSeconds, io.portcullis.registry.TlsClientAuthDefinition tlsClientAuth) {
         SubscriptionDefinition definition() {
             return new SubscriptionDefinition(application, api, plan, trusted, allowedScopesMode, allowedScopes, tokenClaims,
                     tokenLifetimeSeconds);

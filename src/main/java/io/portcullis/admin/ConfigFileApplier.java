@@ -107,6 +107,9 @@ public class ConfigFileApplier {
         if (s.federatedIdentities() != null) {
             credentials.setFederatedIdentities(id, s.federatedIdentities());
         }
+        if (s.tlsClientAuth() != null && !s.tlsClientAuth().equals(io.portcullis.registry.TlsClientAuthDefinition.of(current))) {
+            credentials.setTlsClientAuth(id, s.tlsClientAuth());
+        }
     }
 
     /**

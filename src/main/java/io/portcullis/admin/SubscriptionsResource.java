@@ -150,6 +150,28 @@ public class SubscriptionsResource {
         }, () -> subscriptions.find(id, null));
     }
 
+    @PUT
+    @Path("{id}/tls-client-auth")
+    @Operation(summary = "Set the client certificate credential (RFC 8705): tls_client_auth with one of subjectDn, sanDns, sanUri, "
+            + "sanIp, sanEmail, or self_signed_tls_client_auth with the subscription's registered keys")
+    public SubscriptionDocument tlsClientAuth(@PathParam("id") UUID id, io.portcullis.registry.TlsClientAuthDefinition body) {
+        RegistryResources.body(body);
+        return audit.change("set subscription tls client auth", id.toString(), () -> subscriptions.find(id, null), () -> {
+            credentials.setTlsClientAuth(id, body);
+            return subscriptions.find(id, null);
+        }, () -> subscriptions.find(id, null));
+    }
+
+    @DELETE
+    @Path("{id}/tls-client-auth")
+    @Operation(summary = "Remove the client certificate credential; tokens already bound to a certificate stay bound to it")
+    public SubscriptionDocument removeTlsClientAuth(@PathParam("id") UUID id) {
+        return audit.change("remove subscription tls client auth", id.toString(), () -> subscriptions.find(id, null), () -> {
+            credentials.setTlsClientAuth(id, null);
+            return subscriptions.find(id, null);
+        }, () -> subscriptions.find(id, null));
+    }
+
     @DELETE
     @Path("{id}")
     @Operation(summary = "Delete a subscription; its tokens stop working at the gateway")

@@ -42,6 +42,34 @@ public interface PortcullisConfig {
 
     Limits limits();
 
+    Mtls mtls();
+
+    /** Mutual TLS (RFC 8705, docs/contract.md#mutual-tls). */
+    interface Mtls {
+        /**
+         * PEM files of the certificate authorities a {@code tls_client_auth} certificate must chain to.
+         * Without any, only {@code self_signed_tls_client_auth} and certificate-bound tokens work. Dev
+         * mode and tests trust their development CA (target/dev-tls/).
+         */
+        Optional<java.util.List<String>> trustAnchors();
+
+        /**
+         * Addresses or CIDR ranges of the TLS-terminating proxies whose {@code Client-Cert} header
+         * (RFC 9440) carries the caller's certificate. From any other address the header is ignored.
+         */
+        Optional<java.util.List<String>> trustedProxies();
+
+        /**
+         * The URL clients reach the TLS listener at, when it is not {@code public-url} (a second port, or
+         * a host of its own): metadata then lists it in {@code mtls_endpoint_aliases} (RFC 8705 section 5).
+         */
+        Optional<String> publicUrl();
+
+        /** Dev mode and tests: {@code false} leaves the generated development TLS listener off. */
+        @WithDefault("true")
+        boolean devListener();
+    }
+
     /** Where plan rate limits and token quotas are counted (docs/contract.md#token-policy). */
     interface Limits {
         /** {@code local}: each replica counts alone; {@code redis}: every replica counts in one Redis. */
@@ -207,6 +235,25 @@ public interface PortcullisConfig {
     /** An API's resource identifier: its public URL (RFC 9728 section 3.3, RFC 8707 section 2). */
     default String resourceIdentifier(String requestPath) {
         return baseUrl() + requestPath;
+    }
+
+    /**
+     * The base URL a request used, which its DPoP proof names (RFC 9449 section 4.3): the TLS
+     * listener's own URL when the request came over TLS and that listener has one (RFC 8705 section 5),
+     * else {@link #baseUrl()}.
+     */
+    default String requestBaseUrl(boolean overTls) {
+        if (overTls && mtls().publicUrl().isPresent()) {
+            String url = mtls().publicUrl().get();
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        }
+        return baseUrl();
+    }
+
+    /** The TLS listener's URL for {@code mtls_endpoint_aliases}, when it is not {@link #baseUrl()}. */
+    default Optional<String> mtlsAliasBaseUrl() {
+        String url = requestBaseUrl(true);
+        return url.equals(baseUrl()) ? Optional.empty() : Optional.of(url);
     }
 
     /** {@link #publicUrl()} with any trailing slash removed. */

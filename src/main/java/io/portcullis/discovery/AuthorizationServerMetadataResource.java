@@ -61,7 +61,8 @@ public class AuthorizationServerMetadataResource {
         body.put("response_types_supported", List.of());
         body.put("grant_types_supported", api.clientCredentialsEnabled() ? List.of(ClientCredentialsGrant.GRANT_TYPE) : List.of());
         List<String> authMethods = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.value,
-                ClientAuthenticationMethod.CLIENT_SECRET_POST.value, ClientAuthenticationMethod.PRIVATE_KEY_JWT.value);
+                ClientAuthenticationMethod.CLIENT_SECRET_POST.value, ClientAuthenticationMethod.PRIVATE_KEY_JWT.value,
+                ClientAuthenticationMethod.TLS_CLIENT_AUTH.value, ClientAuthenticationMethod.SELF_SIGNED_TLS_CLIENT_AUTH.value);
         List<String> assertionAlgorithms = io.portcullis.keys.JwsAlgorithm.NAMES.stream().sorted().toList();
         body.put("token_endpoint_auth_methods_supported", authMethods);
         body.put("token_endpoint_auth_signing_alg_values_supported", assertionAlgorithms);
@@ -72,6 +73,16 @@ public class AuthorizationServerMetadataResource {
         body.put("revocation_endpoint_auth_methods_supported", authMethods);
         body.put("revocation_endpoint_auth_signing_alg_values_supported", assertionAlgorithms);
         body.put("dpop_signing_alg_values_supported", io.portcullis.keys.JwsAlgorithm.NAMES);
+        // RFC 8705 sections 3.3 and 5
+        body.put("tls_client_certificate_bound_access_tokens", true);
+        config.mtlsAliasBaseUrl().ifPresent(alias -> {
+            String aliasIssuer = alias + iss.substring(config.baseUrl().length());
+            Map<String, String> aliases = new LinkedHashMap<>();
+            aliases.put("token_endpoint", aliasIssuer + "/token");
+            aliases.put("introspection_endpoint", aliasIssuer + "/introspect");
+            aliases.put("revocation_endpoint", aliasIssuer + "/revoke");
+            body.put("mtls_endpoint_aliases", aliases);
+        });
         // the algorithm access tokens (RFC 9068) are signed with now
         body.put("access_token_signing_alg_values_supported", List.of(keys.current().alg()));
         return Response.ok(body).header("Cache-Control", "public, max-age=60").build();

@@ -43,8 +43,11 @@ public class GatewayRoute {
     private final UpstreamProxy proxy;
     private final PortcullisConfig config;
     private final io.portcullis.ops.Metrics metrics;
+    private final io.portcullis.mtls.ClientCertificates certificates;
+
     public GatewayRoute(Registry registry, AccessTokenGuard guard, LimitsStore limits, UpstreamProxy proxy,
-                        PortcullisConfig config, io.portcullis.ops.Metrics metrics) {
+                        PortcullisConfig config, io.portcullis.ops.Metrics metrics, io.portcullis.mtls.ClientCertificates certificates) {
+        this.certificates = certificates;
         this.metrics = metrics;
         this.registry = registry;
         this.guard = guard;
@@ -82,8 +85,11 @@ public class GatewayRoute {
         AccessTokenGuard.Authenticated authenticated;
         try {
             authenticated = guard.authenticateWithProof(api, new AccessTokenGuard.Request(request.headers().getAll("Authorization"),
-                    request.headers().getAll("DPoP"), request.method().name(), config.baseUrl() + request.path()),
-                    System.currentTimeMillis() / 1000);
+                    request.headers().getAll("DPoP"), request.method().name(), config.requestBaseUrl(request.isSSL()) + request.path(),
+                    () -> {
+                        io.portcullis.mtls.ClientCertificate presented = certificates.presented(request);
+                        return presented == null ? null : presented.thumbprint();
+                    }), System.currentTimeMillis() / 1000);
         } catch (BearerError e) {
             refuse(ctx, api, e);
             return;

@@ -51,6 +51,11 @@ public class ProtectedResourceMetadataResource {
         body.put("authorization_servers", servers);
         body.put("scopes_supported", List.copyOf(api.scopes().keySet()));
         body.put("bearer_methods_supported", List.of("header"));
+        // RFC 9728 section 2: this resource accepts certificate-bound tokens (and, with mtlsRequired, only those)
+        body.put("tls_client_certificate_bound_access_tokens", true);
+        if (api.dpopRequired()) {
+            body.put("dpop_bound_access_tokens_required", true);
+        }
         body.put("resource_name", api.name());
         return Response.ok(body).header("Cache-Control", "public, max-age=60").build();
     }

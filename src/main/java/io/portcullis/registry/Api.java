@@ -59,6 +59,10 @@ public class Api extends PanacheEntityBase {
     @Column(name = "dpop_required")
     public boolean dpopRequired;
 
+    /** RFC 8705 section 3: every token of this API is bound to a client certificate. */
+    @Column(name = "mtls_required")
+    public boolean mtlsRequired;
+
     /** The typ header of this API's access tokens: {@link AccessTokenType}. */
     @Column(name = "access_token_type")
     public String accessTokenType = AccessTokenType.AT_JWT.value;

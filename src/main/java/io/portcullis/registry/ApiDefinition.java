@@ -13,7 +13,7 @@ public record ApiDefinition(String id, String name, String description, String r
                             List<String> authMethods, List<Scope> scopes, List<Route> routes, List<String> plans,
                             Integer tokenLifetimeSeconds, Boolean clientCredentialsEnabled, Boolean hideCredentials,
                             Boolean deprecated, Integer upstreamTimeoutSeconds, Boolean dpopRequired, String accessTokenType,
-                            Map<String, Object> tokenClaims) {
+                            Map<String, Object> tokenClaims, Boolean mtlsRequired) {
 
     public record Scope(String id, String description) {
     }
@@ -35,6 +35,7 @@ public record ApiDefinition(String id, String name, String description, String r
                 .tokenLifetimeSeconds(a.tokenLifetimeSeconds).clientCredentialsEnabled(a.clientCredentialsEnabled)
                 .hideCredentials(a.hideCredentials).deprecated(a.deprecated).upstreamTimeoutSeconds(a.upstreamTimeoutSeconds)
                 .dpopRequired(a.dpopRequired).accessTokenType(a.accessTokenType).tokenClaims(TokenClaims.parse(a.tokenClaims))
+                .mtlsRequired(a.mtlsRequired)
                 .build();
     }
 
@@ -47,7 +48,7 @@ public record ApiDefinition(String id, String name, String description, String r
                 .authMethods(authMethods).scopes(scopes).routes(routes).plans(plans).tokenLifetimeSeconds(tokenLifetimeSeconds)
                 .clientCredentialsEnabled(clientCredentialsEnabled).hideCredentials(hideCredentials).deprecated(deprecated)
                 .upstreamTimeoutSeconds(upstreamTimeoutSeconds).dpopRequired(dpopRequired).accessTokenType(accessTokenType)
-                .tokenClaims(tokenClaims);
+                .tokenClaims(tokenClaims).mtlsRequired(mtlsRequired);
     }
 
     public static final class Builder {
@@ -68,6 +69,7 @@ public record ApiDefinition(String id, String name, String description, String r
         private Boolean dpopRequired;
         private String accessTokenType;
         private Map<String, Object> tokenClaims;
+        private Boolean mtlsRequired;
 
         private Builder() {
         }
@@ -94,11 +96,12 @@ public record ApiDefinition(String id, String name, String description, String r
         public Builder dpopRequired(Boolean v) { dpopRequired = v; return this; }
         public Builder accessTokenType(String v) { accessTokenType = v; return this; }
         public Builder tokenClaims(Map<String, Object> v) { tokenClaims = v; return this; }
+        public Builder mtlsRequired(Boolean v) { mtlsRequired = v; return this; }
 
         public ApiDefinition build() {
             return new ApiDefinition(id, name, description, requestPath, upstreamUrl, authMethods, scopes, routes, plans,
                     tokenLifetimeSeconds, clientCredentialsEnabled, hideCredentials, deprecated, upstreamTimeoutSeconds,
-                    dpopRequired, accessTokenType, tokenClaims);
+                    dpopRequired, accessTokenType, tokenClaims, mtlsRequired);
         }
     }
 }

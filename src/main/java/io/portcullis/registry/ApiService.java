@@ -130,6 +130,7 @@ public class ApiService {
         api.hideCredentials = Boolean.TRUE.equals(d.hideCredentials());
         api.deprecated = Boolean.TRUE.equals(d.deprecated());
         api.dpopRequired = Boolean.TRUE.equals(d.dpopRequired());
+        api.mtlsRequired = Boolean.TRUE.equals(d.mtlsRequired());
         api.accessTokenType = type.value;
         String claims = TokenClaims.stored(d.tokenClaims(), "tokenClaims");
         if (!java.util.Objects.equals(TokenClaims.parse(claims), TokenClaims.parse(api.tokenClaims))) {

@@ -74,6 +74,11 @@ public record ApiView(ApiDefinition definition, AccessTokenType accessTokenType,
         return definition.dpopRequired();
     }
 
+    /** RFC 8705 section 3: token requests need a client certificate, and every token is bound to one. */
+    public boolean mtlsRequired() {
+        return Boolean.TRUE.equals(definition.mtlsRequired());
+    }
+
     /** Claims every token of this API carries, or null (docs/contract.md#token-policy). */
     public Map<String, Object> tokenClaims() {
         return definition.tokenClaims();

@@ -82,6 +82,34 @@ public class CredentialService {
     }
 
     /**
+     * Sets the subscription's client certificate credential (RFC 8705 section 2), or removes it with
+     * null. The self-signed method compares the certificate's key with the subscription's registered
+     * public keys (section 2.2), so it needs some.
+     */
+    public void setTlsClientAuth(UUID subscriptionId, TlsClientAuthDefinition tls) {
+        Subscription sub = SubscriptionService.entity(subscriptionId);
+        if (tls == null) {
+            sub.tlsClientAuthMethod = null;
+            sub.tlsClientAuthField = null;
+            sub.tlsClientAuthValue = null;
+            registry.changed();
+            return;
+        }
+        tls.validate();
+        if (!sub.application.clientType.isConfidential()) {
+            throw RegistryException.invalid("method", "public clients cannot use the client credentials grant");
+        }
+        if (tls.selfSignedMethod() && sub.jwks == null && sub.jwksUri == null) {
+            throw RegistryException.invalid("method", "self_signed_tls_client_auth compares the certificate's key with the "
+                    + "subscription's public keys: register them first (PUT /admin/v1/subscriptions/{id}/keys)");
+        }
+        sub.tlsClientAuthMethod = tls.method();
+        sub.tlsClientAuthField = tls.field() == null ? null : tls.field().column;
+        sub.tlsClientAuthValue = tls.value();
+        registry.changed();
+    }
+
+    /**
      * Replaces the workloads the subscription belongs to (docs/contract.md#federated-workload-identity).
      * One (issuer, subject) belongs to at most one subscription of an API: a second is a conflict.
      */

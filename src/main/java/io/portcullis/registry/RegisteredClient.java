@@ -13,16 +13,18 @@ public record RegisteredClient(String clientId, UUID subscriptionId, ClientType 
 
     /**
      * What the client authenticates with: a secret's hash (and the one before a rotation, for its grace
-     * period), and the public keys of private_key_jwt, inline or at a URL.
+     * period), the public keys of private_key_jwt, inline or at a URL, and the client certificate
+     * credential of RFC 8705.
      */
     public record Credentials(String secretHash, String previousSecretHash, Instant previousSecretExpiresAt, String jwks,
-                              String jwksUri) {
-        public static final Credentials NONE = new Credentials(null, null, null, null, null);
+                              String jwksUri, TlsClientAuthDefinition tlsClientAuth) {
+        public static final Credentials NONE = new Credentials(null, null, null, null, null, null);
 
         @Override
         public String toString() {
             // hashes are not secrets, but they have no business in a log line either
-            return "Credentials[secret=" + (secretHash != null) + ", jwks=" + (jwks != null) + ", jwksUri=" + jwksUri + "]";
+            return "Credentials[secret=" + (secretHash != null) + ", jwks=" + (jwks != null) + ", jwksUri=" + jwksUri
+                    + ", tlsClientAuth=" + tlsClientAuth + "]";
         }
     }
 
@@ -31,7 +33,8 @@ public record RegisteredClient(String clientId, UUID subscriptionId, ClientType 
                 new SubscriptionDefinition(s.application.id, s.api.id, s.plan.id, s.trusted, s.allowedScopesMode,
                         s.allowedScopes.stream().map(r -> r.scopeId).sorted().toList(), TokenClaims.parse(s.tokenClaims),
                         s.tokenLifetimeSeconds),
-                new Credentials(s.clientSecretHash, s.previousSecretHash, s.previousSecretExpiresAt, s.jwks, s.jwksUri));
+                new Credentials(s.clientSecretHash, s.previousSecretHash, s.previousSecretExpiresAt, s.jwks, s.jwksUri,
+                        TlsClientAuthDefinition.of(s)));
     }
 
     public String applicationId() {
@@ -84,6 +87,11 @@ public record RegisteredClient(String clientId, UUID subscriptionId, ClientType 
     public String previousSecretHashAt(Instant now) {
         return credentials.previousSecretHash() != null && credentials.previousSecretExpiresAt() != null
                 && now.isBefore(credentials.previousSecretExpiresAt()) ? credentials.previousSecretHash() : null;
+    }
+
+    /** The client certificate credential (RFC 8705 section 2), or null. */
+    public TlsClientAuthDefinition tlsClientAuth() {
+        return credentials.tlsClientAuth();
     }
 
     public boolean hasPublicKeys() {

@@ -81,6 +81,17 @@ public class Subscription extends PanacheEntityBase {
     public Integer tokenLifetimeSeconds;
 
     /** Workloads that authenticate with a trusted issuer's JWT instead of a secret. */
+    /** RFC 8705: {@code tls_client_auth} or {@code self_signed_tls_client_auth}, or null; see {@link TlsClientAuthDefinition}. */
+    @Column(name = "tls_client_auth_method")
+    public String tlsClientAuthMethod;
+
+    /** For tls_client_auth, which of the certificate's names is compared: subject_dn, san_dns, san_uri, san_ip or san_email. */
+    @Column(name = "tls_client_auth_field")
+    public String tlsClientAuthField;
+
+    @Column(name = "tls_client_auth_value")
+    public String tlsClientAuthValue;
+
     @ElementCollection
     @CollectionTable(name = "federated_identity", joinColumns = @JoinColumn(name = "subscription_id"))
     public Set<FederatedIdentity> federatedIdentities = new LinkedHashSet<>();

@@ -28,6 +28,8 @@ public final class SubscriptionDocument {
     public final Instant previousSecretValidUntil;
     public final String jwksUri;
     public final Boolean hasJwks;
+    /** The client certificate credential (RFC 8705). */
+    public final TlsClientAuthDefinition tlsClientAuth;
     /** The workloads that authenticate with a trusted issuer's JWT. */
     public final List<FederatedIdentityDefinition> federatedIdentities;
     public final Instant createdAt;
@@ -49,6 +51,7 @@ public final class SubscriptionDocument {
                 ? s.previousSecretExpiresAt : null;
         jwksUri = s.jwksUri;
         hasJwks = s.jwks != null;
+        tlsClientAuth = TlsClientAuthDefinition.of(s);
         federatedIdentities = s.federatedIdentities.stream().map(FederatedIdentityDefinition::of)
                 .sorted(java.util.Comparator.comparing(FederatedIdentityDefinition::trustedIssuer)
                         .thenComparing(FederatedIdentityDefinition::subject)).toList();

@@ -19,8 +19,8 @@ import java.util.Optional;
  * The one access-token guard. The gateway, the admin API and introspection all ask it, so that a
  * presented token means the same everywhere and a rule added here holds everywhere: signature,
  * {@code typ} and {@code alg}, time and revocation ({@link AccessTokenVerifier}, RFC 9068 section 4),
- * audience and issuer, the issuing auth method, the sender constraint (RFC 9449 section 7), the
- * subscription and the scopes ({@link AccessTokenRules}).
+ * audience and issuer, the issuing auth method, the sender constraints (RFC 9449 section 7 and RFC
+ * 8705 section 3), the subscription and the scopes ({@link AccessTokenRules}).
  *
  * <p>Two stages, because the gateway answers the first on the event loop and may have to read the
  * subscription from the database before the second.
@@ -58,8 +58,14 @@ public class AccessTokenGuard {
      * @param dpop          the DPoP header's values
      * @param method        the request method, which a DPoP proof must name
      * @param url           the URL the caller used (public URL and path, no query), which a DPoP proof must name
+     * @param certificate   the {@code x5t#S256} of the client certificate the request came with, or null; asked
+     *                      only for a certificate-bound token or an API that requires one
      */
-    public record Request(List<String> authorization, List<String> dpop, String method, String url) {
+    public record Request(List<String> authorization, List<String> dpop, String method, String url,
+                          java.util.function.Supplier<String> certificate) {
+        public Request(List<String> authorization, List<String> dpop, String method, String url) {
+            this(authorization, dpop, method, url, () -> null);
+        }
     }
 
     /**
@@ -84,6 +90,7 @@ public class AccessTokenGuard {
         try {
             AccessTokenRules.Presentation presentation = AccessTokenRules.presentation(request.authorization(), api.id());
             VerifiedToken token = verified(api, presentation.token());
+            AccessTokenRules.checkCertificateBinding(api, token, request.certificate());
             String[] proofId = new String[1];
             long[] proofExpires = new long[1];
             AccessTokenRules.checkProofOfPossession(api, token, presentation, request.dpop(), request.method(), request.url(),

@@ -73,6 +73,30 @@ public final class AccessTokenRules {
         }
     }
 
+    /**
+     * RFC 8705 section 3: a token bound to a certificate is accepted only from a caller presenting that
+     * certificate; an API that requires mutual TLS accepts only bound tokens. Checked beside any DPoP
+     * binding, never instead of it.
+     *
+     * @param presented the {@code x5t#S256} of the request's client certificate, or null; asked only when needed
+     */
+    public static void checkCertificateBinding(ApiView api, VerifiedToken token, java.util.function.Supplier<String> presented) {
+        if (!token.isCertificateBound()) {
+            if (api.mtlsRequired()) {
+                throw BearerError.invalidToken(api.id(), "The access token is not bound to a client certificate");
+            }
+            return;
+        }
+        String thumbprint = presented.get();
+        if (thumbprint == null) {
+            throw BearerError.invalidToken(api.id(), "The access token is bound to a client certificate: present it");
+        }
+        if (!java.security.MessageDigest.isEqual(thumbprint.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                token.x5t().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            throw BearerError.invalidToken(api.id(), "The access token is bound to another client certificate");
+        }
+    }
+
     /** RFC 6750 section 2.1; a token in the query or the body is not accepted. */
     public static String bearerToken(List<String> authorization, String realm) {
         if (authorization == null || authorization.isEmpty()) {

@@ -34,17 +34,21 @@ public class AccessTokenIssuer {
 
     /** RFC 9068 section 2.2: iss, exp, aud, sub, client_id, iat, jti, and scope when any was granted. */
     public String issue(String authMethodId, ApiView api, RegisteredClient client, Set<String> scopes, Instant now) {
-        return issue(authMethodId, api, client, scopes, now, null);
+        return issue(authMethodId, api, client, scopes, now, null, null);
     }
 
-    /** @param jkt the thumbprint of the client's DPoP key (RFC 9449 section 6.1), or null for a bearer token */
-    public String issue(String authMethodId, ApiView api, RegisteredClient client, Set<String> scopes, Instant now, String jkt) {
-        return sign(issuer(authMethodId, api.id()), api, client, scopes, now, authMethodId, keys.current(), jkt);
+    /**
+     * @param jkt the thumbprint of the client's DPoP key (RFC 9449 section 6.1), or null
+     * @param x5t the thumbprint of the client's TLS certificate (RFC 8705 section 3.1), or null
+     */
+    public String issue(String authMethodId, ApiView api, RegisteredClient client, Set<String> scopes, Instant now, String jkt,
+                        String x5t) {
+        return sign(issuer(authMethodId, api.id()), api, client, scopes, now, authMethodId, keys.current(), jkt, x5t);
     }
 
-    /** The token itself, from its parts; public for the JMH benchmarks. @param jkt as in {@link #issue}, or null */
+    /** The token itself, from its parts; public for the JMH benchmarks. @param jkt and {@code x5t} as in {@link #issue}, or null */
     public static String sign(String issuer, ApiView api, RegisteredClient client, Set<String> scopes, Instant now, String authMethodId,
-                              SigningKeys.ActiveKey key, String jkt) {
+                              SigningKeys.ActiveKey key, String jkt, String x5t) {
         long iat = now.getEpochSecond();
         JwtClaimsBuilder claims = Jwt.claims();
         // an admin's claims first: the registry keeps them off the names set below (docs/contract.md#token-policy)
@@ -63,8 +67,16 @@ public class AccessTokenIssuer {
         if (!scopes.isEmpty()) {
             claims.claim("scope", String.join(" ", scopes));
         }
-        if (jkt != null) {
-            claims.claim("cnf", java.util.Map.of("jkt", jkt));
+        if (jkt != null || x5t != null) {
+            // both bindings when a DPoP proof came over a connection with a certificate: each is checked
+            java.util.Map<String, Object> cnf = new java.util.LinkedHashMap<>();
+            if (jkt != null) {
+                cnf.put("jkt", jkt);
+            }
+            if (x5t != null) {
+                cnf.put("x5t#S256", x5t);
+            }
+            claims.claim("cnf", cnf);
         }
         return claims.jws()
                 .keyId(key.kid())

@@ -146,7 +146,8 @@ public class AccessTokenVerifier {
                     .expiresAt(claims.getExpirationTime().getValue())
                     .jti(claims.getJwtId())
                     .subject(claims.getSubject())
-                    .jkt(claims.getClaimValue("cnf") instanceof java.util.Map<?, ?> cnf && cnf.get("jkt") instanceof String jkt ? jkt : null)
+                    .jkt(confirmation(claims, "jkt"))
+                    .x5t(confirmation(claims, "x5t#S256"))
                     .type(type)
                     .extraClaims(extraClaims(claims))
                     .build();
@@ -159,6 +160,11 @@ public class AccessTokenVerifier {
             throw new InvalidAccessTokenException("The access token is invalid");
         }
         return result;
+    }
+
+    /** A member of the token's {@code cnf} claim (RFC 7800 section 3.1), or null. */
+    private static String confirmation(JwtClaims claims, String member) {
+        return claims.getClaimValue("cnf") instanceof java.util.Map<?, ?> cnf && cnf.get(member) instanceof String value ? value : null;
     }
 
     private static String single(List<String> audience) {

@@ -1,6 +1,8 @@
 package io.portcullis.token;
 
 import io.portcullis.federation.WorkloadAssertions;
+import io.portcullis.mtls.ClientCertificate;
+import io.portcullis.mtls.TlsClientAuthentication;
 import io.portcullis.registry.ApiView;
 import io.portcullis.registry.TrustedIssuerView;
 import io.portcullis.registry.ClientSecrets;
@@ -18,7 +20,9 @@ import java.util.regex.Pattern;
  * (RFC 6749 section 2.3.1) against the subscription's stored hash (and, during a rotation's grace
  * period, the previous one), private_key_jwt (RFC 7523 section 3) against its public keys, and a
  * workload's JWT from a trusted issuer (RFC 7523 section 2.2, docs/contract.md#federated-workload-identity)
- * against the subscriptions' federated identities. The one client-authentication path.
+ * against the subscriptions' federated identities, and a TLS client certificate (RFC 8705 section 2,
+ * docs/contract.md#mutual-tls) against the subscription's certificate credential. The one
+ * client-authentication path.
  *
  * <p>Every failure answers the same {@code invalid_client}, whichever part was wrong, and an
  * unknown client id costs the same hash comparisons as a wrong secret.
@@ -32,25 +36,31 @@ public class ClientAuthenticator {
     private final FailedAuthenticationLimiter limiter;
     private final ClientAssertions assertions;
     private final WorkloadAssertions workloads;
+    private final TlsClientAuthentication certificates;
 
     public ClientAuthenticator(Registry registry, FailedAuthenticationLimiter limiter, ClientAssertions assertions,
-                               WorkloadAssertions workloads) {
+                               WorkloadAssertions workloads, TlsClientAuthentication certificates) {
         this.registry = registry;
+        this.certificates = certificates;
         this.limiter = limiter;
         this.assertions = assertions;
         this.workloads = workloads;
     }
 
     /**
+     * @param certificate the client certificate the request came with, or null
      * @param issuer    this authorization server's issuer identifier, which a private_key_jwt
      *                  assertion must name as its {@code aud}
      * @param address   the caller's address, which failures are counted by besides the client id
      * @return the subscription the credentials belong to, which is one of {@code api}'s, and how it authenticated
      * @throws OAuthError invalid_client (401), 429 when locked out, or unauthorized_client for a public client
      */
-    public ClientAuthentication authenticate(ApiView api, TokenRequest request, String issuer, String address) {
+    public ClientAuthentication authenticate(ApiView api, TokenRequest request, ClientCertificate certificate, String issuer,
+                                             String address) {
         boolean basic = request.authenticationMethod() == ClientAuthenticationMethod.CLIENT_SECRET_BASIC;
         boolean assertion = request.authenticationMethod() == ClientAuthenticationMethod.PRIVATE_KEY_JWT;
+        // RFC 8705 section 2: a client id and no other credential than the connection's certificate
+        boolean tls = request.authenticationMethod() == ClientAuthenticationMethod.NONE && certificate != null;
         // a workload's JWT names an issuer an admin trusts; a client's own assertion names the client
         JwtContext parsed = assertion ? WorkloadAssertions.parse(request.clientAssertion()) : null;
         Optional<TrustedIssuerView> trusted = registry.trustedIssuer(WorkloadAssertions.claimedIssuer(parsed));
@@ -72,13 +82,15 @@ public class ClientAuthenticator {
         try {
             authenticated = assertion
                     ? client != null && assertions.verify(client, request.clientAssertion(), issuer)
+                    : tls ? certificates.verify(client, certificate, Instant.now())
                     : secretMatches(client, request.clientSecret());
         } catch (ClientSecrets.SecretCheckBusy e) {
             // neither a success nor a failure: the caller tries again, and nothing is counted against it
             throw OAuthError.temporarilyUnavailable();
         }
         if (authenticated && client != null && client.apiId().equals(api.id())) {
-            return new ClientAuthentication(client, request.authenticationMethod().value, null);
+            return tls ? new ClientAuthentication(client, client.tlsClientAuth().method(), certificate.leaf().getSubjectX500Principal().getName())
+                    : new ClientAuthentication(client, request.authenticationMethod().value, null);
         }
         // only ids of real subscriptions are counted by id: a secret pasted into client_id stays out of the table
         throw refused(api, basic, client != null ? clientId : null, address);

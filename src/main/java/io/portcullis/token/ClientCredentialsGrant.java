@@ -67,14 +67,20 @@ public class ClientCredentialsGrant {
     public record IssuedToken(TokenResponse body, Map<String, String> headers) {
     }
 
-    /** @param dpop the DPoP proof headers (RFC 9449), or null */
+    /**
+     * @param dpop        the DPoP proof headers (RFC 9449), or null
+     * @param certificate the client certificate the request came with (RFC 8705), or null
+     * @param baseUrl     the base URL the caller used ({@link PortcullisConfig#requestBaseUrl}), which a DPoP proof names
+     */
     public IssuedToken token(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body,
-                               List<String> dpop, String remoteAddress, String requestId) {
+                             List<String> dpop, io.portcullis.mtls.ClientCertificate certificate, String baseUrl,
+                             String remoteAddress, String requestId) {
         long start = System.nanoTime();
         Attempt attempt = new Attempt();
         attempt.address = remoteAddress;
         try {
-            TokenResponse response = endpoints.call(() -> decide(authMethodId, apiId, contentType, authorization, body, dpop, attempt));
+            TokenResponse response = endpoints.call(() -> decide(authMethodId, apiId, contentType, authorization, body, dpop, certificate,
+                    baseUrl, attempt));
             if (attempt.quotaExceeded) {
                 metrics.tokenQuotaExceeded(apiId, io.portcullis.registry.TokenQuota.REPORT);
             }
@@ -91,13 +97,15 @@ public class ClientCredentialsGrant {
             }
             String actor = attempt.clientId != null ? attempt.clientId : knownClientId(attempt.claimedClientId);
             audit.record(AuditEvent.token(apiId, authMethodId, false).actor(actor).error(e.error).scopesRequested(attempt.scope)
+                    .credential(attempt.credential).credentialSubject(attempt.credentialSubject)
                     .remoteAddress(remoteAddress).requestId(requestId).build());
             throw e.withHeaders(attempt.rateLimit);
         }
     }
 
     private TokenResponse decide(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body,
-                                 List<String> dpop, Attempt attempt) {
+                                 List<String> dpop, io.portcullis.mtls.ClientCertificate certificate, String baseUrl,
+                                 Attempt attempt) {
         TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
         ApiView api = endpoint.api();
         TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
@@ -111,7 +119,11 @@ public class ClientCredentialsGrant {
             throw OAuthError.unsupportedGrantType();
         }
 
-        ClientAuthentication authentication = authenticator.authenticate(api, request, endpoint.issuer(), attempt.address);
+        // RFC 8705 section 3: an API whose tokens are all bound to a certificate takes no request without one
+        if (api.mtlsRequired() && certificate == null) {
+            throw OAuthError.unsupportedClientAuthentication("API '" + api.id() + "' requires mutual TLS: present a client certificate");
+        }
+        ClientAuthentication authentication = authenticator.authenticate(api, request, certificate, endpoint.issuer(), attempt.address);
         RegisteredClient client = authentication.client();
         attempt.clientId = client.clientId();
         attempt.credential = authentication.credential();
@@ -136,7 +148,7 @@ public class ClientCredentialsGrant {
 
         Set<String> requested = ScopePolicy.parse(request.scope());
         Set<String> granted = ScopePolicy.grant(api, client, requested);
-        String jkt = proofOfPossession(endpoint, dpop);
+        String jkt = proofOfPossession(endpoint, dpop, baseUrl + endpoint.issuer().substring(config.baseUrl().length()) + "/token");
         if (quota != null) {
             TokenQuotas.Standing standing = quotas.count(client.subscriptionId().toString(), quota, System.currentTimeMillis());
             attempt.rateLimit = standing.headers();
@@ -148,7 +160,9 @@ public class ClientCredentialsGrant {
             }
         }
         int lifetime = TokenPolicy.lifetimeSeconds(api, client);
-        String token = issuer.issue(endpoint.authMethod().id(), api, client, granted, Instant.now(), jkt);
+        // RFC 8705 section 3.1: a token issued over a connection with a certificate is bound to it, whatever authenticated the client
+        String x5t = certificate == null ? null : certificate.thumbprint();
+        String token = issuer.issue(endpoint.authMethod().id(), api, client, granted, Instant.now(), jkt, x5t);
         String scope = requested.isEmpty() && granted.isEmpty() ? null : String.join(" ", granted);
         attempt.granted = String.join(" ", granted);
         return new TokenResponse(token, jkt == null ? "bearer" : "DPoP", lifetime, scope);
@@ -172,7 +186,7 @@ public class ClientCredentialsGrant {
      *
      * @return the key's thumbprint, or null for a bearer token
      */
-    private String proofOfPossession(TokenEndpoints.Endpoint endpoint, List<String> dpop) {
+    private String proofOfPossession(TokenEndpoints.Endpoint endpoint, List<String> dpop, String url) {
         if (dpop == null || dpop.isEmpty()) {
             if (endpoint.api().dpopRequired()) {
                 throw OAuthError.invalidDpopProof("API '" + endpoint.api().id() + "' requires DPoP: send a DPoP proof");
@@ -180,7 +194,7 @@ public class ClientCredentialsGrant {
             return null;
         }
         try {
-            return DPoPProofs.check(dpop, "POST", endpoint.issuer() + "/token", null, Instant.now().getEpochSecond(), replay).jkt();
+            return DPoPProofs.check(dpop, "POST", url, null, Instant.now().getEpochSecond(), replay).jkt();
         } catch (DPoPProofs.InvalidProofException e) {
             throw OAuthError.invalidDpopProof(e.getMessage());
         }

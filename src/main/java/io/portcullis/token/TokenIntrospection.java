@@ -26,13 +26,14 @@ public class TokenIntrospection {
         this.guard = guard;
     }
 
+    /** @param certificate the caller's TLS client certificate, or null */
     public Map<String, Object> introspect(String authMethodId, String apiId, String contentType, List<String> authorization,
-                                          byte[] body, String address) {
+                                          byte[] body, io.portcullis.mtls.ClientCertificate certificate, String address) {
         return endpoints.call(() -> {
             TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
             TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
             // section 2.1: the caller is authenticated, and must be subscribed to this API
-            endpoint.requireApproved(authenticator.authenticate(endpoint.api(), request, endpoint.issuer(), address).client());
+            endpoint.requireApproved(authenticator.authenticate(endpoint.api(), request, certificate, endpoint.issuer(), address).client());
             endpoint.requireAccepted();
             String token = request.parameter("token");
             if (token == null) {
@@ -61,8 +62,10 @@ public class TokenIntrospection {
         });
         active.put("client_id", verified.clientId());
         active.put("token_type", verified.isDPoPBound() ? "DPoP" : "Bearer");
-        if (verified.isDPoPBound()) {
-            active.put("cnf", Map.of("jkt", verified.jkt()));
+        // RFC 9449 section 6.2 and RFC 8705 section 3.2: the resource server checks the binding itself
+        Map<String, Object> cnf = confirmation(verified);
+        if (!cnf.isEmpty()) {
+            active.put("cnf", cnf);
         }
         active.put("exp", verified.expiresAt());
         active.put("iat", verified.issuedAt());
@@ -75,5 +78,16 @@ public class TokenIntrospection {
         active.put("plan", verified.planId());
         active.put("auth_method", verified.authMethod());
         return active;
+    }
+
+    static Map<String, Object> confirmation(VerifiedToken token) {
+        Map<String, Object> cnf = new LinkedHashMap<>();
+        if (token.jkt() != null) {
+            cnf.put("jkt", token.jkt());
+        }
+        if (token.x5t() != null) {
+            cnf.put("x5t#S256", token.x5t());
+        }
+        return cnf;
     }
 }

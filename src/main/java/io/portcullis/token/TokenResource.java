@@ -20,8 +20,13 @@ public class TokenResource {
     private final ClientCredentialsGrant grant;
     private final TokenIntrospection introspection;
     private final TokenRevocation revocation;
+    private final io.portcullis.mtls.ClientCertificates certificates;
+    private final io.portcullis.config.PortcullisConfig config;
 
-    public TokenResource(ClientCredentialsGrant grant, TokenIntrospection introspection, TokenRevocation revocation) {
+    public TokenResource(ClientCredentialsGrant grant, TokenIntrospection introspection, TokenRevocation revocation,
+                         io.portcullis.mtls.ClientCertificates certificates, io.portcullis.config.PortcullisConfig config) {
+        this.certificates = certificates;
+        this.config = config;
         this.grant = grant;
         this.introspection = introspection;
         this.revocation = revocation;
@@ -33,7 +38,8 @@ public class TokenResource {
                           HttpHeaders headers, io.vertx.core.http.HttpServerRequest request, byte[] body) {
         // RFC 6749 section 5.1
         ClientCredentialsGrant.IssuedToken issued = grant.token(authMethodId, apiId, contentType(headers), authorization(headers), body,
-                headers.getRequestHeader("DPoP"), address(request), io.portcullis.ops.RequestLog.of(request));
+                headers.getRequestHeader("DPoP"), certificates.presented(request), config.requestBaseUrl(request.isSSL()), address(request),
+                io.portcullis.ops.RequestLog.of(request));
         Response response = noStore(issued.body());
         issued.headers().forEach(response.getHeaders()::putSingle);
         return response;
@@ -43,14 +49,16 @@ public class TokenResource {
     @Path("introspect")
     public Response introspect(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId,
                                HttpHeaders headers, io.vertx.core.http.HttpServerRequest request, byte[] body) {
-        return noStore(introspection.introspect(authMethodId, apiId, contentType(headers), authorization(headers), body, address(request)));
+        return noStore(introspection.introspect(authMethodId, apiId, contentType(headers), authorization(headers), body,
+                certificates.presented(request), address(request)));
     }
 
     @POST
     @Path("revoke")
     public Response revoke(@PathParam("authMethodId") String authMethodId, @PathParam("apiId") String apiId,
                            HttpHeaders headers, io.vertx.core.http.HttpServerRequest request, byte[] body) {
-        revocation.revoke(authMethodId, apiId, contentType(headers), authorization(headers), body, address(request));
+        revocation.revoke(authMethodId, apiId, contentType(headers), authorization(headers), body, certificates.presented(request),
+                address(request));
         return Response.ok().header("Cache-Control", "no-store").build();
     }
 

@@ -27,11 +27,13 @@ public class TokenRevocation {
         this.revocations = revocations;
     }
 
-    public void revoke(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body, String address) {
+    /** @param certificate the caller's TLS client certificate, or null */
+    public void revoke(String authMethodId, String apiId, String contentType, List<String> authorization, byte[] body,
+                       io.portcullis.mtls.ClientCertificate certificate, String address) {
         endpoints.call(() -> {
             TokenEndpoints.Endpoint endpoint = endpoints.resolve(authMethodId, apiId);
             TokenRequest request = TokenEndpoints.parse(endpoint, contentType, authorization, body);
-            RegisteredClient client = authenticator.authenticate(endpoint.api(), request, endpoint.issuer(), address).client();
+            RegisteredClient client = authenticator.authenticate(endpoint.api(), request, certificate, endpoint.issuer(), address).client();
             endpoint.requireAccepted();
             // no approval needed: revoking only takes away the caller's own access
             String token = request.parameter("token");

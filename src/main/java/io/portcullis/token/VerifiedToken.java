@@ -17,12 +17,18 @@ public record VerifiedToken(
         String jti,
         String subject,
         String jkt,
+        String x5t,
         io.portcullis.registry.AccessTokenType type,
         java.util.Map<String, Object> extraClaims) {
 
     /** RFC 9449 section 6: bound to a client's DPoP key. */
     public boolean isDPoPBound() {
         return jkt != null;
+    }
+
+    /** RFC 8705 section 3: bound to a client certificate, by its {@code x5t#S256}. */
+    public boolean isCertificateBound() {
+        return x5t != null;
     }
 
     public static Builder builder() {
@@ -44,6 +50,7 @@ public record VerifiedToken(
         private String jti;
         private String subject;
         private String jkt;
+        private String x5t;
         private io.portcullis.registry.AccessTokenType type;
         private java.util.Map<String, Object> extraClaims = java.util.Map.of();
 
@@ -115,6 +122,11 @@ public record VerifiedToken(
             return this;
         }
 
+        public Builder x5t(String v) {
+            x5t = v;
+            return this;
+        }
+
         public Builder type(io.portcullis.registry.AccessTokenType v) {
             type = v;
             return this;
@@ -127,7 +139,7 @@ public record VerifiedToken(
         }
 
         public VerifiedToken build() {
-            return new VerifiedToken(issuer, audience, clientId, subscriptionId, applicationId, planId, authMethod, scopes, issuedAt, expiresAt, jti, subject, jkt, type, extraClaims);
+            return new VerifiedToken(issuer, audience, clientId, subscriptionId, applicationId, planId, authMethod, scopes, issuedAt, expiresAt, jti, subject, jkt, x5t, type, extraClaims);
         }
     }
 }

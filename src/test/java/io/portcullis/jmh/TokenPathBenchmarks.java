@@ -73,7 +73,7 @@ public class TokenPathBenchmarks {
         secret = ClientSecrets.newSecret();
         client = new RegisteredClient("bench-client-00001", UUID.randomUUID(), ClientType.CONFIDENTIAL, true,
                 new SubscriptionDefinition("bench-app-00001", "api-0001", "basic", false, ScopeMode.ALL, List.of()),
-                new RegisteredClient.Credentials(ClientSecrets.hash(secret), null, null, null, null));
+                new RegisteredClient.Credentials(ClientSecrets.hash(secret), null, null, null, null, null));
         form = ("grant_type=client_credentials&client_id=bench-client-00001&client_secret=" + secret + "&scope=read")
                 .getBytes(StandardCharsets.UTF_8);
         KeyPair pair = SigningKeysAccess.generate(alg);
@@ -99,7 +99,7 @@ public class TokenPathBenchmarks {
     @Benchmark
     public String buildAndSignToken() {
         return AccessTokenIssuer.sign("http://127.0.0.1:18082/auth/default/api/api-0001", api, client, Set.of("read"), Instant.now(),
-                "default", key, null);
+                "default", key, null, null);
     }
 
     @Benchmark

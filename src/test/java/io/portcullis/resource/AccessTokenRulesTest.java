@@ -50,7 +50,7 @@ class AccessTokenRulesTest {
     static RegisteredClient client(UUID subscription, String api, boolean approved) {
         return new RegisteredClient("client-1", subscription, ClientType.CONFIDENTIAL, approved,
                 new SubscriptionDefinition("app", api, "basic", false, ScopeMode.ALL, List.of()),
-                new RegisteredClient.Credentials("sha256$x", null, null, null, null));
+                new RegisteredClient.Credentials("sha256$x", null, null, null, null, null));
     }
 
     static final Optional<AuthMethodView> DEFAULT = Optional.of(new AuthMethodView("default", "Default", null, true));
