@@ -78,6 +78,7 @@ class PackagedApplicationIT {
                         org.junit.jupiter.api.Assertions.assertNull(zip.getEntry("demo/portcullis-demo.yaml"), jar.toString());
                         org.junit.jupiter.api.Assertions.assertNull(zip.getEntry("io/portcullis/dev/EmbeddedPostgresLauncher.class"), jar.toString());
                         org.junit.jupiter.api.Assertions.assertNull(zip.getEntry("io/portcullis/dev/DemoBanner.class"), jar.toString());
+                        org.junit.jupiter.api.Assertions.assertNull(zip.getEntry("io/portcullis/dev/DevTlsLauncher.class"), jar.toString());
                         org.junit.jupiter.api.Assertions.assertTrue(zip.stream().noneMatch(e -> e.getName().startsWith("io/portcullis/sample/")
                                 && e.getName().endsWith(".class")), jar + " holds sample classes");
                     }

@@ -56,6 +56,28 @@ class AccessTokenRulesTest {
     static final Optional<AuthMethodView> DEFAULT = Optional.of(new AuthMethodView("default", "Default", null, true));
 
     @Test
+    void aCertificateBoundTokenNeedsThatCertificate() {
+        ApiView pets = api(false, Set.of("default"));
+        VerifiedToken bound = VerifiedToken.builder().issuer(BASE + "/auth/default/api/pets").audience("pets").clientId("client-1")
+                .subscriptionId(SUBSCRIPTION.toString()).applicationId("app").planId("basic").authMethod("default")
+                .scopes(Set.of("read")).issuedAt(1_000).expiresAt(2_000).jti("jti-1").subject("client-1").x5t("thumbprint-a")
+                .type(io.portcullis.registry.AccessTokenType.AT_JWT).build();
+        AccessTokenRules.checkCertificateBinding(pets, bound, () -> "thumbprint-a");
+        assertEquals("invalid_token", assertThrows(BearerError.class,
+                () -> AccessTokenRules.checkCertificateBinding(pets, bound, () -> null)).error);
+        assertEquals("invalid_token", assertThrows(BearerError.class,
+                () -> AccessTokenRules.checkCertificateBinding(pets, bound, () -> "thumbprint-b")).error);
+        // an unbound token is not asked about a certificate, unless the API requires mutual TLS
+        AccessTokenRules.checkCertificateBinding(pets, good(), () -> {
+            throw new AssertionError("the certificate was looked at for an unbound token");
+        });
+        ApiView strict = ApiView.of(pets.definition().toBuilder().mtlsRequired(true).build());
+        assertEquals("invalid_token", assertThrows(BearerError.class,
+                () -> AccessTokenRules.checkCertificateBinding(strict, good(), () -> "thumbprint-a")).error);
+        AccessTokenRules.checkCertificateBinding(strict, bound, () -> "thumbprint-a");
+    }
+
+    @Test
     void credentialsAreTheB64tokenAfterTheScheme() {
         assertEquals("abc.DEF-_~+/==", AccessTokenRules.credentials("Bearer abc.DEF-_~+/==", "Bearer"));
         assertEquals("abc", AccessTokenRules.credentials("bEaReR abc", "Bearer"));

@@ -115,6 +115,18 @@ public final class TestCertificates {
         return client(ca, subject, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), sans);
     }
 
+    /** A certificate whose extended key usage allows TLS servers only. */
+    public static Issued serverAuthOnly(Issued ca) throws Exception {
+        KeyPair keys = ecKeys();
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(), BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), new X500Name("CN=server-only"),
+                keys.getPublic())
+                .addExtension(Extension.extendedKeyUsage, false,
+                        new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth));
+        return new Issued(keys, sign(builder, ca.keys()));
+    }
+
     /** A self-signed client certificate, valid from an hour ago for a day. */
     public static Issued selfSigned(String subject) throws Exception {
         KeyPair keys = ecKeys();
