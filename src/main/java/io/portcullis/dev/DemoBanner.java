@@ -59,10 +59,16 @@ public class DemoBanner {
                    ASSERTION=$(curl -s %5$s/sample/issuer/token)
                    curl -X POST -d "grant_type=client_credentials&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer&client_assertion=$ASSERTION&scope=read" %5$s/auth/%1$s/api/echo/token
 
+                 Mutual TLS (RFC 8705): the TLS listener is %7$s, its certificate from the development CA
+                 %8$s, which tls_client_auth trusts; echo's client may use a certificate it issued to
+                 "CN=demo-client,O=Portcullis Demo" instead of its secret: README.md, "A client certificate".
+
                  The headers an upstream receives (API whoami):
                    TOKEN=$(curl -s -X POST -d 'grant_type=client_credentials&client_id=%6$s&client_secret=%4$s&scope=read' %5$s/auth/%1$s/api/whoami/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
                    curl -H "Authorization: Bearer $TOKEN" '%5$s/whoami/hello?x=1'
                 =================================================================================
-                """.formatted(AUTH_METHOD, APPLICATION, echoClient, secret, base, whoamiClient);
+                """.formatted(AUTH_METHOD, APPLICATION, echoClient, secret, base, whoamiClient,
+                config.mtls().publicUrl().orElse("(off: no quarkus.tls.key-store is configured)"),
+                config.mtls().trustAnchors().map(files -> String.join(", ", files)).orElse("(none)"));
     }
 }

@@ -25,6 +25,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -171,9 +172,16 @@ public class EchoResource {
     private void checkProofOfPossession(JsonWebToken token, AccessTokenRules.Presentation presented, String method,
                                         HttpHeaders headers, UriInfo uri) {
         Object cnf = token.getClaim("cnf");
-        String jkt = boundKey(cnf);
-        if (cnf != null && jkt == null) {
+        String jkt = confirmation(cnf, "jkt");
+        String x5t = confirmation(cnf, "x5t#S256");
+        if (cnf != null && jkt == null && x5t == null) {
             throw BearerError.invalidToken(API_ID, "The access token is bound in a way this resource does not know");
+        }
+        // RFC 8705 section 3: the certificate is checked where TLS ends. This sample sits behind the
+        // gateway, which checked it and does not pass it on, as an upstream behind a TLS-terminating
+        // gateway is; called any other way, a certificate-bound token is refused.
+        if (x5t != null && headers.getRequestHeaders().getOrDefault("Via", List.of()).stream().noneMatch(v -> v.endsWith(" portcullis"))) {
+            throw BearerError.invalidToken(API_ID, "The access token is bound to a client certificate: call this API through the gateway");
         }
         if (jkt == null) {
             if (presented.dpop()) {
@@ -196,10 +204,10 @@ public class EchoResource {
         }
     }
 
-    /** RFC 9449 section 6.1: cnf.jkt, however the JWT library hands over the cnf object. */
-    private static String boundKey(Object cnf) {
-        Object jkt = cnf instanceof jakarta.json.JsonObject json ? json.get("jkt") : cnf instanceof Map<?, ?> map ? map.get("jkt") : null;
-        return jkt instanceof jakarta.json.JsonString string ? string.getString() : jkt instanceof String string ? string : null;
+    /** RFC 7800 section 3.1: a member of cnf (jkt, x5t#S256), however the JWT library hands over the cnf object. */
+    private static String confirmation(Object cnf, String member) {
+        Object value = cnf instanceof jakarta.json.JsonObject json ? json.get(member) : cnf instanceof Map<?, ?> map ? map.get(member) : null;
+        return value instanceof jakarta.json.JsonString string ? string.getString() : value instanceof String string ? string : null;
     }
 
     /**

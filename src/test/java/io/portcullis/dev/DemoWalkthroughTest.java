@@ -107,6 +107,21 @@ class DemoWalkthroughTest {
         }
     }
 
+    @Test
+    void theReadmesClientCertificateExampleWorks() throws Exception {
+        List<String> blocks = shellBlocks(Files.readString(Path.of("README.md"))).stream()
+                .filter(b -> b.contains("--cert client.pem")).toList();
+        assertEquals(1, blocks.size(), blocks.toString());
+        assertTrue(demo.banner().contains(config.mtls().publicUrl().orElseThrow()), demo.banner());
+        Path directory = Files.createTempDirectory("demo-mtls-");
+        String out = bash(blocks.get(0), directory, Map.of("PORTCULLIS_TLS", config.mtls().publicUrl().orElseThrow(),
+                "DEV_CA", DevTlsLauncher.files("test").directory().toString()));
+        String[] answers = out.split("(?<=\\})\\s*(?=\\{\")");
+        assertEquals(2, answers.length, out);
+        assertTrue(answers[0].contains("\"api\":\"echo\"") && answers[0].contains("\"clientId\":\"demo-client-echo\""), out);
+        assertTrue(answers[1].contains("invalid_token"), "without the certificate: " + out);
+    }
+
     /** The fenced shell blocks of a Markdown text. */
     static List<String> shellBlocks(String markdown) {
         List<String> blocks = new ArrayList<>();
@@ -129,8 +144,17 @@ class DemoWalkthroughTest {
      * PATH, and a HOME of its own (DPoPProof.java keeps its key there); its standard output.
      */
     private String bash(String script) throws Exception {
+        return bash(script, null, Map.of());
+    }
+
+    /** {@link #bash(String)} in a directory of its own, with more variables. */
+    private String bash(String script, Path directory, Map<String, String> environment) throws Exception {
         Path home = Files.createTempDirectory("demo-home-");
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", "set -e -o pipefail\n" + script).redirectErrorStream(false);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        builder.environment().putAll(environment);
         builder.environment().put("PORTCULLIS", config.baseUrl());
         builder.environment().put("HOME", home.toString());
         builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));

@@ -31,7 +31,8 @@ class MetadataTest {
                     .body("token_endpoint", equalTo(issuer + "/token"))
                     .body("jwks_uri", equalTo("http://localhost:8081/auth/jwks"))
                     .body("grant_types_supported", contains("client_credentials"))
-                    .body("token_endpoint_auth_methods_supported", containsInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt"))
+                    .body("token_endpoint_auth_methods_supported", containsInAnyOrder("client_secret_basic", "client_secret_post", "private_key_jwt",
+                            "tls_client_auth", "self_signed_tls_client_auth"))
                     .body("token_endpoint_auth_signing_alg_values_supported", containsInAnyOrder("RS256", "PS256", "ES256", "EdDSA"))
                     .body("introspection_endpoint", equalTo(issuer + "/introspect"))
                     .body("revocation_endpoint", equalTo(issuer + "/revoke"))
