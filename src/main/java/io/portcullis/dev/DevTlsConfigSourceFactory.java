@@ -34,11 +34,13 @@ public class DevTlsConfigSourceFactory implements ConfigSourceFactory {
         return List.of(new PropertiesConfigSource(DevTlsLauncher.prepare(profile), "portcullis-dev-tls", ORDINAL));
     }
 
-    /** An operator's own key store (any of the TLS registry's forms) wins. */
+    /** An operator's own key store (any of the TLS registry's forms, as a property or an environment variable) wins. */
     private static boolean configured(ConfigSourceContext context, String profile) {
+        String upper = "_" + profile.toUpperCase(java.util.Locale.ROOT) + "_QUARKUS_TLS_KEY_STORE_";
         for (var names = context.iterateNames(); names.hasNext(); ) {
             String name = names.next();
-            if (name.startsWith("quarkus.tls.key-store.") || name.startsWith("%" + profile + ".quarkus.tls.key-store.")) {
+            if (name.startsWith("quarkus.tls.key-store.") || name.startsWith("%" + profile + ".quarkus.tls.key-store.")
+                    || name.startsWith("QUARKUS_TLS_KEY_STORE_") || name.startsWith(upper)) {
                 return true;
             }
         }

@@ -84,10 +84,13 @@ public final class DevTlsLauncher {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make the development TLS certificates", e);
         }
+        // the listener's URL follows the port it runs on; the tests' HTTPS port has a key of its own
+        String port = "test".equals(profile) ? "${quarkus.http.test-ssl-port:8444}" : "${quarkus.http.ssl-port:8443}";
         return Map.of(
                 "quarkus.tls.key-store.pem.dev.cert", files.serverCertificate().toString(),
                 "quarkus.tls.key-store.pem.dev.key", files.serverKey().toString(),
-                "portcullis.mtls.trust-anchors", files.caCertificate().toString());
+                "portcullis.mtls.trust-anchors", files.caCertificate().toString(),
+                "portcullis.mtls.public-url", "https://localhost:" + port);
     }
 
     private static boolean current(Path certificate) {
@@ -104,6 +107,11 @@ public final class DevTlsLauncher {
 
     private static void make(Files files) throws IOException, GeneralSecurityException {
         java.nio.file.Files.createDirectories(files.directory());
+        try {
+            java.nio.file.Files.setPosixFilePermissions(files.directory(), PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
         Instant now = Instant.now();
         KeyPair caKeys = ecKeys();
         X500Name caName = new X500Name("CN=Portcullis Development CA,O=Portcullis Demo");
@@ -161,15 +169,15 @@ public final class DevTlsLauncher {
     }
 
     private static void write(Path file, String content, boolean secret) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        java.nio.file.Files.writeString(temporary, content);
-        if (secret) {
-            try {
-                java.nio.file.Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: the directory's own permissions apply
-            }
+        // a file of a random name, created new (never through a link) with its final permissions, then moved into place
+        Path temporary;
+        try {
+            temporary = java.nio.file.Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
+        } catch (UnsupportedOperationException e) {
+            temporary = java.nio.file.Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
         }
+        java.nio.file.Files.writeString(temporary, content);
         java.nio.file.Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }

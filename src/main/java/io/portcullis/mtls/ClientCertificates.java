@@ -24,9 +24,12 @@ import java.util.List;
 /**
  * Which client certificate came with a request (docs/contract.md#mutual-tls): the one of its own TLS
  * connection, or, from a TLS-terminating proxy the operator trusts, the one in its {@code Client-Cert}
- * header (RFC 9440), with the intermediates of {@code Client-Cert-Chain}. From anyone else the header
- * counts for nothing (and the gateway never passes it on). From a trusted proxy only the header counts:
- * the proxy's own connection certificate is the proxy's, not the caller's.
+ * header (RFC 9440), with the intermediates of {@code Client-Cert-Chain}. The header counts only on a
+ * plain-HTTP connection from a trusted proxy: on a TLS connection the certificate is always the
+ * connection's own (a caller whose TLS passes through a balancer on a trusted address must not be able
+ * to name a certificate it does not hold), and from anyone else the header counts for nothing (the
+ * gateway never passes it on either). From a trusted proxy only the header counts: the proxy's own
+ * connection certificate is the proxy's, not the caller's.
  */
 @ApplicationScoped
 public class ClientCertificates {
@@ -63,11 +66,10 @@ public class ClientCertificates {
 
     /** The request's client certificate, or null. */
     public ClientCertificate presented(HttpServerRequest request) {
-        if (fromTrustedProxy(request)) {
-            return fromHeaders(request.headers().getAll("Client-Cert"), request.headers().getAll("Client-Cert-Chain"));
-        }
         if (!request.isSSL()) {
-            return null;
+            return fromTrustedProxy(request)
+                    ? fromHeaders(request.headers().getAll("Client-Cert"), request.headers().getAll("Client-Cert-Chain"))
+                    : null;
         }
         try {
             List<Certificate> peer = request.connection().peerCertificates();

@@ -129,6 +129,10 @@ public class AccessTokenGuard {
     public Optional<VerifiedToken> active(ApiView api, String token) {
         try {
             VerifiedToken verified = verified(api, token);
+            // the API's sender-constraint rules, as the gateway applies them (the binding itself is the resource server's to check)
+            if ((api.mtlsRequired() && !verified.isCertificateBound()) || (api.dpopRequired() && !verified.isDPoPBound())) {
+                return Optional.empty();
+            }
             AccessTokenRules.checkSubscription(api, verified, registry.client(verified.clientId()));
             return Optional.of(verified);
         } catch (AccessTokenVerifier.InvalidAccessTokenException | BearerError e) {

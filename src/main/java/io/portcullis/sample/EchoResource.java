@@ -179,7 +179,9 @@ public class EchoResource {
         }
         // RFC 8705 section 3: the certificate is checked where TLS ends. This sample sits behind the
         // gateway, which checked it and does not pass it on, as an upstream behind a TLS-terminating
-        // gateway is; called any other way, a certificate-bound token is refused.
+        // gateway is. A real upstream trusts that because only the gateway can reach it; this dev-mode
+        // sample can be called directly, and the Via header it looks at is only a demonstration of
+        // that trust, which a direct caller could forge.
         if (x5t != null && headers.getRequestHeaders().getOrDefault("Via", List.of()).stream().noneMatch(v -> v.endsWith(" portcullis"))) {
             throw BearerError.invalidToken(API_ID, "The access token is bound to a client certificate: call this API through the gateway");
         }

@@ -162,9 +162,15 @@ class MutualTlsTest {
         register(Map.of("method", "tls_client_auth", "subjectDn", dn), 200);
     }
 
-    void registerKeys(Issued certificate) {
-        Map<String, Object> jwk = new ECKey.Builder(Curve.P_256, (ECPublicKey) certificate.keys().getPublic()).build().toJSONObject();
-        admin().contentType("application/json").body(Map.of("jwks", Map.of("keys", List.of(jwk))))
+    /** The certificate's JWK set as docs/mtls.md makes it, with tools/CertificateJwks.java. */
+    void registerKeys(Issued certificate) throws Exception {
+        java.nio.file.Path pem = java.nio.file.Files.createTempFile("client-", ".pem");
+        java.nio.file.Files.writeString(pem, certificate.pem());
+        Process tool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "tools/CertificateJwks.java", pem.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String jwks = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(tool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && tool.exitValue() == 0, jwks);
+        admin().contentType("application/json").body("{\"jwks\": " + jwks + "}")
                 .put("/admin/v1/subscriptions/" + client.subscriptionId() + "/keys").then().statusCode(200);
     }
 
@@ -202,6 +208,24 @@ class MutualTlsTest {
                 body.append(line).append('\n');
             }
             return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    /** The same over TLS, presenting no client certificate. */
+    static int rawTlsGet(String from, String path, Map<String, String> headers) throws Exception {
+        javax.net.ssl.SSLSocketFactory factory = TestCertificates.clientContext(null, devCa.certificate()).getSocketFactory();
+        try (Socket plain = new Socket()) {
+            plain.bind(new InetSocketAddress(from, 0));
+            plain.connect(new InetSocketAddress("127.0.0.1", 8444), 5000);
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) factory.createSocket(plain, "localhost", 8444, true)) {
+                socket.setSoTimeout(10_000);
+                StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: localhost:8444\r\nConnection: close\r\n");
+                headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+                socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1)).readLine();
+                return Integer.parseInt(status.split(" ")[1]);
+            }
         }
     }
 
@@ -335,6 +359,8 @@ class MutualTlsTest {
         String forwarded = body.toString().toLowerCase();
         assertTrue(forwarded.contains("x-authenticated-client-id"), forwarded);
         assertFalse(forwarded.contains("client-cert"), forwarded);
+        // over TLS, even from the trusted proxy's address, the header counts for nothing: only the connection's certificate
+        assertEquals(401, rawTlsGet("127.0.0.2", "/" + api + "/hello", Map.of("Authorization", "Bearer " + token, "Client-Cert", header)));
         // another certificate in the header from the trusted proxy
         body.setLength(0);
         assertEquals(401, rawGet("127.0.0.2", "/" + api + "/hello", Map.of("Authorization", "Bearer " + token,
@@ -368,6 +394,11 @@ class MutualTlsTest {
                 .formParam("client_id", client.clientId()).formParam("client_secret", client.clientSecret())
                 .post(Fixtures.tokenPath(api)).then().statusCode(401).body("error", equalTo("invalid_client"));
         assertInvalidToken(gateway(https(null), TLS, bearer, Map.of()));
+        // and introspection calls it inactive, as the gateway refuses it
+        given().contentType("application/x-www-form-urlencoded").formParam("client_id", client.clientId())
+                .formParam("client_secret", client.clientSecret()).formParam("token", bearer)
+                .post("/auth/" + Fixtures.AUTH_METHOD + "/api/" + api + "/introspect").then().statusCode(200)
+                .body("active", equalTo(false));
 
         registerDn();
         Issued certificate = TestCertificates.client(devCa, dn);

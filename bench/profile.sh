@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Where a warm request's CPU goes: the packaged jar under wrk with JDK Flight Recorder sampling, then
+# the hottest methods by self time and by inclusive time (all threads), from jdk.ExecutionSample.
+# Usage: bench/profile.sh gateway|token [ALG]   Env: WARMUP (60), DURATION (30), CONNS (16), TOP (40)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+WHAT=${1:-gateway} ALG=${2:-RS256}
+WARMUP=${WARMUP:-60} DURATION=${DURATION:-30} CONNS=${CONNS:-16} TOP=${TOP:-40}
+UPSTREAM_PORT=${UPSTREAM_PORT:-18090}
+package_if_needed
+fresh_registry "$ALG"
+WORK=$(mktemp -d)
+java -cp "$ROOT/target/quarkus-app/lib/main/*" "$BENCH_DIR/TrivialUpstream.java" "$UPSTREAM_PORT" > "$WORK/upstream.log" 2>&1 &
+UPSTREAM_PID=$!
+JAVA_OPTS="${JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
+setsid bash -c "exec $(JAVA_OPTS="$JAVA_OPTS" server_cmd "$ALG")" > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill $UPSTREAM_PID 2>/dev/null; kill -- -$SERVER_PID 2>/dev/null || kill $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
+JPID=$(pgrep -f "quarkus-run.jar" | head -n 1)
+FORM="grant_type=client_credentials&client_id=bench-client-00001&client_secret=$BENCH_SECRET&scope=read"
+TOKEN=$(curl -s -X POST -d "$FORM" "http://127.0.0.1:$PORT/auth/default/api/api-0001/token" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+if [ "$WHAT" = token ]; then
+  URL="http://127.0.0.1:$PORT/auth/default/api/api-0001/token"; export REQUEST=token FORM
+else
+  URL="http://127.0.0.1:$PORT/api-0001/items/1"; export BEARER=$TOKEN
+fi
+bench_log "warming up ${WARMUP}s"
+wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$BENCH_DIR/status.lua" "$URL" >/dev/null
+jcmd "$JPID" JFR.start name=profile settings=profile filename="$WORK/profile.jfr" >/dev/null
+wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$BENCH_DIR/status.lua" "$URL" | grep STATUS >&2
+jcmd "$JPID" JFR.stop name=profile >/dev/null
+jfr print --events jdk.ExecutionSample --stack-depth 96 "$WORK/profile.jfr" > "$WORK/samples.txt"
+echo "## $WHAT, $CONNS connections, ${DURATION}s, commit $(git -C "$ROOT" rev-parse --short HEAD)"
+python3 - "$WORK/samples.txt" "$TOP" <<'PY'
+import re, sys, collections
+text = open(sys.argv[1]).read()
+top = int(sys.argv[2])
+self_t, incl = collections.Counter(), collections.Counter()
+samples = 0
+for event in text.split("jdk.ExecutionSample")[1:]:
+    m = re.search(r"stackTrace = \[(.*?)\n\s*\]", event, re.S)
+    if not m:
+        continue
+    frames = [re.sub(r"\s+line:.*", "", f.strip()) for f in m.group(1).strip().split("\n") if f.strip() and f.strip() != "..."]
+    if not frames:
+        continue
+    samples += 1
+    self_t[frames[0]] += 1
+    for f in set(frames):
+        incl[f] += 1
+print(f"{samples} samples")
+print("\n### self")
+for f, n in self_t.most_common(top):
+    print(f"{100 * n / samples:5.1f}%  {f}")
+print("\n### inclusive")
+for f, n in incl.most_common(top * 2):
+    print(f"{100 * n / samples:5.1f}%  {f}")
+PY
