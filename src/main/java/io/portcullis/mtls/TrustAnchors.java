@@ -41,6 +41,13 @@ public class TrustAnchors {
     static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
 
     private final Set<TrustAnchor> anchors;
+    /**
+     * Leaves whose path was built, by thumbprint, until the earliest end of validity on the path (at
+     * most five minutes): a client presents the same certificate on every token request, and the
+     * path does not depend on who presents it. Failures are not kept, so they cannot crowd out clients.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Instant> trusted = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(java.time.Duration.ofMinutes(5)).build();
 
     @jakarta.inject.Inject
     public TrustAnchors(PortcullisConfig config) {
@@ -71,6 +78,10 @@ public class TrustAnchors {
         if (anchors.isEmpty() || !clientAuthentication(presented.leaf())) {
             return false;
         }
+        Instant until = trusted.getIfPresent(presented.thumbprint());
+        if (until != null && now.isBefore(until) && !now.isBefore(presented.leaf().getNotBefore().toInstant())) {
+            return true;
+        }
         try {
             X509CertSelector target = new X509CertSelector();
             target.setCertificate(presented.leaf());
@@ -79,7 +90,13 @@ public class TrustAnchors {
             parameters.setDate(Date.from(now));
             parameters.setMaxPathLength(ClientCertificates.MAX_CHAIN);
             parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(presented.chain())));
-            CertPathBuilder.getInstance("PKIX").build(parameters);
+            var result = (java.security.cert.PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(parameters);
+            Instant end = result.getTrustAnchor().getTrustedCert().getNotAfter().toInstant();
+            for (var c : result.getCertPath().getCertificates()) {
+                Instant notAfter = ((X509Certificate) c).getNotAfter().toInstant();
+                end = notAfter.isBefore(end) ? notAfter : end;
+            }
+            trusted.put(presented.thumbprint(), end);
             return true;
         } catch (CertPathBuilderException e) {
             return false;
