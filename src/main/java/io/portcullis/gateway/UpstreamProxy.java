@@ -93,7 +93,12 @@ public class UpstreamProxy {
             // a caller that breaks off mid-upload must not look like a complete body upstream
             request.exceptionHandler(e -> upstreamRequest.reset());
             boolean chunked = request.headers().contains("Transfer-Encoding", "chunked", true);
-            boolean hasBody = !request.isEnded() && (chunked || request.version() == io.vertx.core.http.HttpVersion.HTTP_2
+            // HTTP/2 has no framing header for a body, and its end may not be seen yet (the request is paused):
+            // a GET or HEAD is taken to have none (RFC 9110 section 9.3.1 gives one no meaning), so that it
+            // does not reach the upstream as a chunked HTTP/1.1 request
+            boolean bodylessMethod = request.method() == io.vertx.core.http.HttpMethod.GET || request.method() == io.vertx.core.http.HttpMethod.HEAD;
+            boolean hasBody = !request.isEnded() && (chunked
+                    || request.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !bodylessMethod && !"0".equals(request.getHeader("Content-Length"))
                     || request.headers().contains("Content-Length") && !"0".equals(request.getHeader("Content-Length")));
             if (hasBody && !request.headers().contains("Content-Length")) {
                 upstreamRequest.setChunked(true);

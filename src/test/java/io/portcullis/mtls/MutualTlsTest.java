@@ -342,6 +342,14 @@ class MutualTlsTest {
         Answer accepted = gateway(https(certificate), TLS, token, Map.of());
         assertEquals(200, accepted.status(), accepted::toString);
         assertEquals("/hello", ((String) accepted.body().get("uri")).replaceFirst("\\?.*", ""));
+        // over HTTP/2 (ALPN) as curl speaks it: a GET reaches the upstream as a GET without a body
+        HttpClient h2 = HttpClient.newBuilder().sslContext(TestCertificates.clientContext(certificate, devCa.certificate()))
+                .version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> overH2 = h2.send(HttpRequest.newBuilder(URI.create(TLS + "/" + api + "/hello"))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, overH2.version());
+        assertEquals(200, overH2.statusCode(), overH2.body());
+        assertFalse(overH2.body().toLowerCase().contains("transfer-encoding"), overH2.body());
 
         // over TLS without a certificate, with another certificate, and over plain HTTP
         assertInvalidToken(gateway(https(null), TLS, token, Map.of()));
