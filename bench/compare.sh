@@ -1,57 +1,25 @@
 #!/usr/bin/env bash
-# Portcullis and its peers, measured the same way in one run (the peers' harness in ../shared/bench/peers:
-# wrk + token.lua, client_secret_post at 16 and 64 connections and client_secret_basic at 16), then one
-# table with ratios. JVM servers get a 150 s warm-up; every figure is the median of REPS runs.
-# Usage: bench/compare.sh
-# Env: REPS (3), DURATION (20), WARMUP (150), RUN ("portcullis-rs256 portcullis-es256 oidc-rs256 oidc-es256 keycloak sas")
+# Token issuance, Portcullis beside node oidc-provider, interleaved (issue: Performance II): both servers
+# run side by side (Portcullis's packaged jar on 18082, oidc-provider on 18081, from the peers' harness in
+# ../shared/bench/peers), both are warmed, then the timed runs alternate, Portcullis, oidc-provider,
+# Portcullis, …, and each adjacent pair gives a ratio: drift on a shared host cancels within a pair.
+# client_secret_post, the same scope, 16 connections; CPU per token of each server from /proc.
+# Usage: bench/compare.sh [ALG]  (ES256 default, or RS256)   Env: PAIRS (4), DURATION (20), WARMUP (60), CONNS (16)
+# bench/compare-all.sh measures every peer (Keycloak, Spring Authorization Server too), one after the other.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-export REPS=${REPS:-3} DURATION=${DURATION:-20} CONNS=${CONNS:-16 64} BASIC_CONNS=${BASIC_CONNS:-16}
-JVM_WARMUP=${WARMUP:-150}
-RUN=${RUN:-portcullis-rs256 portcullis-es256 oidc-rs256 oidc-es256 keycloak sas}
+ALG=${1:-ES256}
+PAIRS=${PAIRS:-4} DURATION=${DURATION:-20} WARMUP=${WARMUP:-60} CONNS=${CONNS:-16}
 [ -n "$PEERS" ] || { echo "the peers' harness is missing: set PEERS to its directory" >&2; exit 2; }
-PB=${PEERBENCH_WORK:-${TMPDIR:-/tmp}/peerbench}
-STAMP=$(date +%Y%m%d-%H%M%S)
-mkdir -p "$PB/results"
-[ -f "$PB/results/results.tsv" ] && mv "$PB/results/results.tsv" "$PB/results/results-before-$STAMP.tsv"
-
-for what in $RUN; do
-  case $what in
-    portcullis-rs256) WARMUP=$JVM_WARMUP "$BENCH_DIR/token.sh" RS256 ;;
-    portcullis-es256) WARMUP=$JVM_WARMUP "$BENCH_DIR/token.sh" ES256 ;;
-    oidc-rs256) SIGN_ALG=RS256 "$PEERS/run-oidc-provider.sh" ;;
-    oidc-es256) SIGN_ALG=ES256 "$PEERS/run-oidc-provider.sh" ;;
-    keycloak) WARMUP=$JVM_WARMUP "$PEERS/run-keycloak.sh" ;;
-    sas) WARMUP=$JVM_WARMUP "$PEERS/run-generic.sh" sas-7.0 "$PEERS/spring-as/run-sas.sh" \
-           http://127.0.0.1:18083/.well-known/oauth-authorization-server http://127.0.0.1:18083/oauth2/token \
-           bench-client bench-secret bench.read ;;
-  esac || echo "compare: $what failed" >&2
-done
-
-echo
-echo "## $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
-"$PEERS/summarize.sh"
-echo
-# ratios of Portcullis to each peer, per auth method and connections (medians)
-python3 - "$PB/results/results.tsv" <<'PY'
-import csv, statistics as st, sys
-rows = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
-med = {}
-for r in rows:
-    try:
-        med.setdefault((r['name'], r['auth'], r['conns']), []).append((float(r['tokens_per_s']), float(r['srv_cpu_ms_per_tok'])))
-    except ValueError:
-        pass
-med = {k: (st.median(v[0] for v in vs), st.median(v[1] for v in vs)) for k, vs in med.items()}
-ours = sorted({k[0] for k in med if k[0].startswith('portcullis')})
-peers = sorted({k[0] for k in med if not k[0].startswith('portcullis')})
-print('| Portcullis | peer | auth | conns | tokens/s ratio | CPU per token ratio (lower is better) |')
-print('|---|---|---|---|---|---|')
-for o in ours:
-    for p in peers:
-        for (n, a, c), (tps, cpu) in sorted(med.items()):
-            if n != o or (p, a, c) not in med:
-                continue
-            ptps, pcpu = med[(p, a, c)]
-            print(f'| {o} | {p} | {a} | {c} | {tps / ptps:.2f}x | {cpu / pcpu:.2f}x |' if ptps and pcpu else '')
-PY
+package_if_needed
+fresh_registry "$ALG"
+setsid bash -c "exec $(server_cmd "$ALG")" > /tmp/portcullis-compare-server.log 2>&1 &
+SERVER_PID=$!
+trap 'kill -- -$SERVER_PID 2>/dev/null || kill $SERVER_PID 2>/dev/null' EXIT
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
+export PORTCULLIS_PID=$(pgrep -f "quarkus-run.jar" | head -n 1)
+export PORTCULLIS_URL="http://127.0.0.1:$PORT/auth/default/api/api-0001/token"
+export PORTCULLIS_FORM="grant_type=client_credentials&client_id=bench-client-00001&client_secret=$BENCH_SECRET&scope=read"
+export ALG PAIRS DURATION WARMUP CONNS BENCH_DIR ROOT
+# the harness starts oidc-provider, configures it and runs this with ISSUER, TOKEN_URL, CLIENT_ID, CLIENT_SECRET and SCOPE
+SIGN_ALG=$ALG SKIP_BENCH=1 AFTER_SETUP="bash $BENCH_DIR/compare-pairs.sh" "$PEERS/run-oidc-provider.sh" 2>/tmp/portcullis-compare-peer.log
