@@ -1,14 +1,12 @@
 package io.portcullis.registry;
 
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** Every auth method, API and trusted issuer at one registry version, immutable, with the gateway's routing index. */
 public record RegistrySnapshot(Map<String, AuthMethodView> authMethods, Map<String, PlanView> plans, Map<String, ApiView> apis,
-                               List<ApiView> byPathLengthDesc, Map<String, TrustedIssuerView> trustedIssuersByIssuer) {
-    public static final RegistrySnapshot EMPTY = new RegistrySnapshot(Map.of(), Map.of(), Map.of(), List.of(), Map.of());
+                               Map<String, ApiView> byRequestPath, Map<String, TrustedIssuerView> trustedIssuersByIssuer) {
+    public static final RegistrySnapshot EMPTY = new RegistrySnapshot(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
     public static RegistrySnapshot of(Map<String, AuthMethodView> authMethods, Map<String, PlanView> plans, Map<String, ApiView> apis) {
         return of(authMethods, plans, apis, Map.of());
@@ -18,23 +16,26 @@ public record RegistrySnapshot(Map<String, AuthMethodView> authMethods, Map<Stri
     public static RegistrySnapshot of(Map<String, AuthMethodView> authMethods, Map<String, PlanView> plans, Map<String, ApiView> apis,
                                       Map<String, TrustedIssuerView> trustedIssuers) {
         // the built-in admin API is served by Portcullis itself, never proxied
-        List<ApiView> byPath = apis.values().stream()
+        Map<String, ApiView> byPath = apis.values().stream()
                 .filter(a -> !RegistryRules.BUILTIN_ADMIN_API.equals(a.id()))
-                .sorted(Comparator.comparingInt((ApiView a) -> a.requestPath().length()).reversed())
-                .toList();
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(ApiView::requestPath, a -> a, (first, second) -> first));
         return new RegistrySnapshot(Map.copyOf(authMethods), Map.copyOf(plans), Map.copyOf(apis), byPath, Map.copyOf(trustedIssuers));
     }
 
     /**
      * The API whose request path is this path or a segment prefix of it. Request paths may not
-     * overlap (ApiService checks), so the first, longest match is the only one.
+     * overlap (ApiService checks), so the longest match is the only one. One map lookup per segment
+     * of the path, longest first: every request asks (the token endpoint's too, to be told it is no
+     * API's), and a scan of the APIs was a sixth of a token's CPU with 1,000 of them registered.
      */
     public Optional<ApiView> apiForPath(String path) {
-        for (ApiView api : byPathLengthDesc) {
-            String prefix = api.requestPath();
-            if (path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/')) {
+        int end = path.length();
+        while (end > 0) {
+            ApiView api = byRequestPath.get(end == path.length() ? path : path.substring(0, end));
+            if (api != null) {
                 return Optional.of(api);
             }
+            end = path.lastIndexOf('/', end - 1);
         }
         return Optional.empty();
     }
