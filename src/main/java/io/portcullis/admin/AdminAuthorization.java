@@ -35,10 +35,6 @@ public class AdminAuthorization {
     @jakarta.inject.Inject
     jakarta.inject.Provider<io.portcullis.mtls.ClientCertificates> certificates;
 
-    private static String thumbprint(io.portcullis.mtls.ClientCertificate certificate) {
-        return certificate == null ? null : certificate.thumbprint();
-    }
-
     @Inject
     Admin admin;
 
@@ -59,7 +55,7 @@ public class AdminAuthorization {
             }
             VerifiedToken token = guard.authenticate(api, new AccessTokenGuard.Request(request.headers().getAll("Authorization"),
                     request.headers().getAll("DPoP"), request.method().name(), config.get().requestBaseUrl(request.isSSL()) + request.path(),
-                    () -> thumbprint(certificates.get().presented(request))), System.currentTimeMillis() / 1000);
+                    () -> certificates.get().thumbprint(request)), System.currentTimeMillis() / 1000);
             guard.authorize(api, token, registry.client(token.clientId()), request.method().name(), "/");
             if (!token.scopes().contains(AdminBootstrap.SCOPE)) {
                 throw BearerError.insufficientScope(realm, java.util.Set.of(AdminBootstrap.SCOPE));

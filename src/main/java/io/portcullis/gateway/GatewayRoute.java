@@ -86,10 +86,7 @@ public class GatewayRoute {
         try {
             authenticated = guard.authenticateWithProof(api, new AccessTokenGuard.Request(request.headers().getAll("Authorization"),
                     request.headers().getAll("DPoP"), request.method().name(), config.requestBaseUrl(request.isSSL()) + request.path(),
-                    () -> {
-                        io.portcullis.mtls.ClientCertificate presented = certificates.presented(request);
-                        return presented == null ? null : presented.thumbprint();
-                    }), System.currentTimeMillis() / 1000);
+                    () -> certificates.thumbprint(request)), System.currentTimeMillis() / 1000);
         } catch (BearerError e) {
             refuse(ctx, api, e);
             return;

@@ -85,6 +85,12 @@ public class ClientCertificates {
         }
     }
 
+    /** The {@code x5t#S256} of the request's client certificate, or null: what a certificate-bound token is checked against. */
+    public String thumbprint(HttpServerRequest request) {
+        ClientCertificate presented = presented(request);
+        return presented == null ? null : presented.thumbprint();
+    }
+
     /** The address of the TCP peer itself (not one a forwarded header names) is one the operator trusts. */
     boolean fromTrustedProxy(HttpServerRequest request) {
         if (trustedProxies.isEmpty()) {

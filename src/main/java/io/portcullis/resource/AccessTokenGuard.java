@@ -63,9 +63,6 @@ public class AccessTokenGuard {
      */
     public record Request(List<String> authorization, List<String> dpop, String method, String url,
                           java.util.function.Supplier<String> certificate) {
-        public Request(List<String> authorization, List<String> dpop, String method, String url) {
-            this(authorization, dpop, method, url, () -> null);
-        }
     }
 
     /**
