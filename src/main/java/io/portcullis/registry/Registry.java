@@ -201,10 +201,13 @@ public class Registry {
         }
     }
 
-    /** Another replica's change: the version a trigger bumps (migration V2) moved. */
+    /**
+     * Another replica's change: the version a trigger bumps (migration V2) moved. Public so that a
+     * test can take the scheduler's turn instead of waiting for it.
+     */
     @Scheduled(every = "${portcullis.registry.poll-interval}", delayed = "${portcullis.registry.poll-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void poll() {
+    public void poll() {
         try {
             long current = reader.version();
             if (pollFailing) {
