@@ -4,7 +4,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
 
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -12,19 +11,20 @@ import java.util.regex.Pattern;
 /**
  * Every request is logged once, when it ends, with its correlation id: the caller's
  * {@code X-Request-Id} when it is a sane value, else a new one. The id is answered in the response
- * and passed upstream by the gateway. The query string is never logged: it may carry a token.
+ * and passed upstream by the gateway. The line is written by {@link AccessLog}, off the request path.
  */
 @ApplicationScoped
 public class RequestLog {
     public static final String HEADER = "X-Request-Id";
     public static final String KEY = "portcullis.request-id";
-    private static final Logger LOG = Logger.getLogger("io.portcullis.access");
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
     private final boolean enabled;
+    private final AccessLog log;
 
-    public RequestLog(io.portcullis.config.PortcullisConfig config) {
+    public RequestLog(io.portcullis.config.PortcullisConfig config, AccessLog log) {
         this.enabled = config.accessLog().enabled();
+        this.log = log;
     }
 
     void register(@Observes Router router) {
@@ -39,9 +39,10 @@ public class RequestLog {
         ctx.request().headers().set(HEADER, id);
         ctx.response().putHeader(HEADER, id);
         if (enabled) {
-            ctx.addEndHandler(ended -> LOG.infof("%s %s %d %.1fms id=%s from=%s", ctx.request().method(), ctx.normalizedPath(),
-                    ctx.response().getStatusCode(), (System.nanoTime() - start) / 1e6, id,
-                    ctx.request().remoteAddress() == null ? "-" : ctx.request().remoteAddress().hostAddress()));
+            // the path without its query string, which may carry a token
+            ctx.addEndHandler(ended -> log.add(new AccessLog.Line(ctx.request().method().name(), ctx.normalizedPath(),
+                    ctx.response().getStatusCode(), System.nanoTime() - start, id,
+                    ctx.request().remoteAddress() == null ? "-" : ctx.request().remoteAddress().hostAddress())));
         }
         ctx.next();
     }

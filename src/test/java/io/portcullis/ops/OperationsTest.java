@@ -161,6 +161,41 @@ class OperationsTest {
         }
     }
 
+    /** One line per request, written off the request path, with the correlation id and never the query string. */
+    @Test
+    void everyRequestIsOneAccessLogLineWithoutItsQueryString() throws Exception {
+        String id = "access-" + Fixtures.uniqueId("line");
+        java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                String line = record.getMessage();
+                if (line != null && line.contains("id=" + id)) {
+                    seen.complete(line);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(AccessLog.CATEGORY);
+        logger.addHandler(capture);
+        try {
+            given().header("X-Request-Id", id).get("/auth/jwks?access_token=secret-in-the-query").then().statusCode(200);
+            // the writer thread writes it within its batch window; the timeout only stops a broken build hanging
+            String line = seen.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(line.matches("GET /auth/jwks 200 [0-9]+\\.[0-9]ms id=" + Pattern.quote(id) + " from=127\\.0\\.0\\.1"), line);
+            assertFalse(line.contains("secret-in-the-query"), line);
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
+
     @Test
     void healthChecksTheDatabaseAndTheSigningKey() {
         given().get("/q/health/ready").then().statusCode(200)
