@@ -59,8 +59,16 @@ public class GatewayRoute {
         this.config = config;
     }
 
+    /**
+     * Ahead of Quarkus's own filters (HTTP authentication at -200, the REST layer's URI-template
+     * handler at -199): the gateway checks its tokens itself, and those two were ~7% of a warm gateway
+     * request's CPU in a JFR profile (the template handler builds a path matcher per request). The
+     * correlation id ({@link io.portcullis.ops.RequestLog#ORDER}) comes first.
+     */
+    static final int ORDER = io.portcullis.ops.RequestLog.ORDER + 1;
+
     void register(@Observes Router router) {
-        router.route().order(-100).handler(this::handle);
+        router.route().order(ORDER).handler(this::handle);
     }
 
     private void handle(RoutingContext ctx) {
@@ -84,9 +92,11 @@ public class GatewayRoute {
         String rest = path.substring(api.requestPath().length());
         AccessTokenGuard.Authenticated authenticated;
         try {
+            java.util.List<String> proofs = request.headers().getAll("DPoP");
+            // the URL a proof must name (RFC 9449 section 4.3), built only when there is a proof to check it against
+            String url = proofs.isEmpty() ? null : config.requestBaseUrl(request.isSSL()) + request.path();
             authenticated = guard.authenticateWithProof(api, new AccessTokenGuard.Request(request.headers().getAll("Authorization"),
-                    request.headers().getAll("DPoP"), request.method().name(), config.requestBaseUrl(request.isSSL()) + request.path(),
-                    () -> certificates.thumbprint(request)), System.currentTimeMillis() / 1000);
+                    proofs, request.method().name(), url, () -> certificates.thumbprint(request)), System.currentTimeMillis() / 1000);
         } catch (BearerError e) {
             refuse(ctx, api, e);
             return;

@@ -54,7 +54,7 @@ public class UpstreamProxy {
     }
 
     public void forward(HttpServerRequest request, ApiView api, String rest, MultiMap headers, Outcome outcome) {
-        URI upstream = io.portcullis.registry.UpstreamUrl.parse(api.upstreamUrl());
+        URI upstream = api.upstream();
         if (upstream == null) {
             // written before upstream URLs were checked: never guess a host (java.net.URI would say none, Vert.x localhost)
             request.resume();

@@ -27,8 +27,11 @@ public class RequestLog {
         this.log = log;
     }
 
+    /** Before the gateway ({@code GatewayRoute.ORDER}), which passes the id upstream. */
+    public static final int ORDER = -1_002;
+
     void register(@Observes Router router) {
-        router.route().order(-200).handler(this::handle);
+        router.route().order(ORDER).handler(this::handle);
     }
 
     private void handle(RoutingContext ctx) {

@@ -13,9 +13,10 @@ import java.util.stream.Collectors;
  * definition, and what the hot paths look up in it, prepared once.
  *
  * @param scopes scope id to description, in the API's order
+ * @param upstream the upstream URL as {@link UpstreamUrl} parses it, or null when it is not usable
  */
 public record ApiView(ApiDefinition definition, AccessTokenType accessTokenType, Set<String> authMethodIds,
-                      Map<String, String> scopes, List<RouteView> routes) {
+                      Map<String, String> scopes, List<RouteView> routes, java.net.URI upstream) {
 
     /** From a stored definition, whose defaults are filled in. */
     public static ApiView of(ApiDefinition d) {
@@ -27,7 +28,7 @@ public record ApiView(ApiDefinition definition, AccessTokenType accessTokenType,
                         scopes.keySet().stream().filter(r.scopes()::contains).collect(Collectors.toCollection(LinkedHashSet::new))))
                 .toList();
         return new ApiView(d, AccessTokenType.of(d.accessTokenType()), Set.copyOf(d.authMethods()),
-                Collections.unmodifiableMap(scopes), routes);
+                Collections.unmodifiableMap(scopes), routes, UpstreamUrl.parse(d.upstreamUrl()));
     }
 
     public String id() {

@@ -12,7 +12,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -41,8 +40,11 @@ public class Revocations {
     private volatile boolean failing;
     private ScheduledExecutorService poller;
 
-    public Revocations(EntityManager em, PortcullisConfig config) {
+    private final javax.sql.DataSource dataSource;
+
+    public Revocations(EntityManager em, PortcullisConfig config, io.agroal.api.AgroalDataSource dataSource) {
         this.em = em;
+        this.dataSource = dataSource;
         this.config = config;
     }
 
@@ -80,33 +82,39 @@ public class Revocations {
         revoked.put(jti, expiresAtEpochSecond);
     }
 
-    @SuppressWarnings("unchecked")
-    void poll() {
-        try {
-            OffsetDateTime from = since;
-            List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> {
-                var query = from == null
-                        ? em.createNativeQuery("select jti, extract(epoch from expires_at)::bigint, now() from revoked_token where expires_at > now()")
-                        : em.createNativeQuery("select jti, extract(epoch from expires_at)::bigint, now() from revoked_token where revoked_at > ?1")
-                        .setParameter(1, from.minusSeconds(OVERLAP_SECONDS));
-                List<Object[]> result = query.getResultList();
-                if (result.isEmpty()) {
-                    Object now = em.createNativeQuery("select now()").getSingleResult();
-                    result = List.<Object[]>of(new Object[]{null, null, now});
-                }
-                return result;
-            });
-            for (Object[] row : rows) {
-                if (row[0] != null) {
-                    revoked.put((String) row[0], ((Number) row[1]).longValue());
+    /**
+     * One statement, over JDBC rather than Hibernate: it runs four times a second on every replica,
+     * and through a native query, a transaction and a second {@code select now()} it was ~4% of a busy
+     * gateway's CPU in a JFR profile. The last row is always the database's clock, alone. Public so
+     * that a test can take the poller's turn instead of waiting for it.
+     */
+    public void poll() {
+        OffsetDateTime from = since;
+        String sql = (from == null
+                ? "select jti, extract(epoch from expires_at)::bigint, now() from revoked_token where expires_at > now()"
+                : "select jti, extract(epoch from expires_at)::bigint, now() from revoked_token where revoked_at > ?")
+                + " union all select null, null, now()";
+        try (java.sql.Connection connection = dataSource.getConnection();
+             java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            if (from != null) {
+                statement.setObject(1, from.minusSeconds(OVERLAP_SECONDS));
+            }
+            OffsetDateTime now = null;
+            try (java.sql.ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String jti = rows.getString(1);
+                    if (jti != null) {
+                        revoked.put(jti, rows.getLong(2));
+                    }
+                    now = rows.getObject(3, OffsetDateTime.class);
                 }
             }
-            since = toOffsetDateTime(rows.get(0)[2]);
+            since = now;
             if (failing) {
                 LOG.info("Revocations are readable again");
                 failing = false;
             }
-        } catch (RuntimeException e) {
+        } catch (java.sql.SQLException | RuntimeException e) {
             if (!failing) {
                 LOG.warnf("Cannot poll revocations (%s); will read what was missed once the database answers",
                         e.getClass().getSimpleName());
@@ -126,18 +134,5 @@ public class Revocations {
         } catch (RuntimeException e) {
             LOG.debugf("Revocation purge skipped: %s", e.getClass().getSimpleName());
         }
-    }
-
-    private static OffsetDateTime toOffsetDateTime(Object value) {
-        if (value instanceof OffsetDateTime odt) {
-            return odt;
-        }
-        if (value instanceof Instant instant) {
-            return instant.atOffset(java.time.ZoneOffset.UTC);
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant().atOffset(java.time.ZoneOffset.UTC);
-        }
-        return OffsetDateTime.parse(value.toString());
     }
 }
