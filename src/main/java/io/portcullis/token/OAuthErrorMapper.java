@@ -37,18 +37,30 @@ public class OAuthErrorMapper {
         if (!TOKEN_PATH.matcher(routing.normalizedPath()).matches()) {
             return io.portcullis.admin.ProblemMapper.unexpected(e, routing);
         }
+        return render(asOAuthError(e));
+    }
+
+    /**
+     * Any failure at the token endpoint as the error it answers: an {@link OAuthError} as it is, a
+     * body that could not be read as invalid_request, anything else as server_error, logged without
+     * its message (which may quote the request).
+     */
+    static OAuthError asOAuthError(Throwable e) {
+        if (e instanceof OAuthError error) {
+            return error;
+        }
         if (e instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse().getStatus() < 500) {
-            return render(new OAuthError(w.getResponse().getStatus(), "invalid_request", "The request cannot be processed"));
+            return new OAuthError(w.getResponse().getStatus(), "invalid_request", "The request cannot be processed");
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.io.IOException) {
                 // the client broke off, or sent what cannot be read: its fault, not ours
                 LOG.debugf("Token request body unreadable: %s", t.getClass().getSimpleName());
-                return render(OAuthError.invalidRequest("The request body could not be read"));
+                return OAuthError.invalidRequest("The request body could not be read");
             }
         }
         LOG.errorf("Token request failed unexpectedly: %s", e.getClass().getName());
-        return render(OAuthError.serverError());
+        return OAuthError.serverError();
     }
 
     public static Response render(OAuthError e) {
