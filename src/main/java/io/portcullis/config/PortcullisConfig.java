@@ -30,6 +30,14 @@ public interface PortcullisConfig {
 
     Revocation revocation();
 
+    TokenEndpoint tokenEndpoint();
+
+    interface TokenEndpoint {
+        /** How long a token request's body may take to arrive once it began; then 408 and the connection closed. */
+        @WithDefault("10s")
+        Duration bodyDeadline();
+    }
+
     Admin admin();
 
     Audit audit();

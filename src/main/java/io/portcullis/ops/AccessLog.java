@@ -25,18 +25,27 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A defence must not become an attack: when the writer cannot keep up, a burst beyond
  * {@link #MAX_PENDING} queued lines is dropped and counted ({@code portcullis_access_log_dropped_total})
- * rather than held in memory or made to wait.
+ * rather than held in memory or made to wait, and a line keeps at most {@link #MAX_PATH} characters of
+ * the path, so the queue holds at most about 10 MiB.
  */
 @ApplicationScoped
 public class AccessLog {
     static final String CATEGORY = "io.portcullis.access";
-    static final int MAX_PENDING = 65_536;
+    static final int MAX_PENDING = 16_384;
+    /** A caller chooses the path: what a line keeps of it is bounded, so that the queue's memory is too (~10 MiB). */
+    static final int MAX_PATH = 512;
     /** How long the writer lets lines gather after a batch, so that a busy server wakes it ~100 times a second. */
     private static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final Logger LOG = Logger.getLogger(CATEGORY);
 
     /** What a line says; the query string is never in it (it may carry a token). */
     public record Line(String method, String path, int status, long nanos, String id, String from) {
+        public Line {
+            if (path != null && path.length() > MAX_PATH) {
+                path = path.substring(0, MAX_PATH) + "…";
+            }
+        }
+
         String format() {
             StringBuilder b = new StringBuilder(96 + path.length()).append(method).append(' ').append(path).append(' ')
                     .append(status).append(' ');
@@ -112,7 +121,15 @@ public class AccessLog {
 
     private void write() {
         while (!stopping) {
-            if (drain() > 0) {
+            int written;
+            try {
+                written = drain();
+            } catch (RuntimeException e) {
+                // a log handler that failed must not end the writer: every later line would be lost
+                LOG.debugf("Access log write failed: %s", e.getClass().getName());
+                written = 1;
+            }
+            if (written > 0) {
                 LockSupport.parkNanos(this, BATCH_WINDOW_NANOS);
                 continue;
             }

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,6 +39,8 @@ public class TokenRoute {
     private static final String PREFIX = "/auth/";
     private static final String API = "/api/";
     private static final String SUFFIX = "/token";
+    /** Token request bodies held in memory at once, all connections together. */
+    static final long IN_FLIGHT_BUDGET = 16L * 1024 * 1024;
 
     private final ClientCredentialsGrant grant;
     private final io.portcullis.mtls.ClientCertificates certificates;
@@ -45,6 +48,9 @@ public class TokenRoute {
     private final ObjectMapper json;
     /** Quarkus's own limit, which its body handler would apply after this route. */
     private final long maxBodySize;
+    /** How long a body may take to arrive once it began ({@code portcullis.token-endpoint.body-deadline}). */
+    private final long bodyDeadlineMillis;
+    private final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
 
     public TokenRoute(ClientCredentialsGrant grant, io.portcullis.mtls.ClientCertificates certificates,
                       io.portcullis.config.PortcullisConfig config, ObjectMapper json,
@@ -54,6 +60,7 @@ public class TokenRoute {
         this.config = config;
         this.json = json;
         this.maxBodySize = maxBodySize.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
+        this.bodyDeadlineMillis = Math.max(1, config.tokenEndpoint().bodyDeadline().toMillis());
     }
 
     void register(@Observes Router router) {
@@ -100,28 +107,92 @@ public class TokenRoute {
         }
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null && tooLarge(declared)) {
-            refuseTooLarge(request.response());
+            refuse(request.response(), 413, null);
             return;
         }
-        Buffer body = Buffer.buffer();
-        boolean[] refused = {false};
-        request.handler(chunk -> {
-            if (refused[0]) {
+        new BodyReader(ctx, endpoint[0], endpoint[1]).start();
+    }
+
+    /**
+     * One request's body, read into memory on the event loop. A defence must not become an attack:
+     * bodies in flight share a budget ({@link #IN_FLIGHT_BUDGET}) and each must arrive within
+     * {@code portcullis.token-endpoint.body-deadline}, so that slow or large bodies on many connections cannot fill the
+     * heap, and hold their share only for a bounded time. An honest token request is a few hundred
+     * bytes, sent at once.
+     */
+    private final class BodyReader {
+        private final RoutingContext ctx;
+        private final String authMethodId;
+        private final String apiId;
+        private final Buffer body = Buffer.buffer();
+        private long held;
+        private long deadline = -1;
+        private boolean done;
+
+        BodyReader(RoutingContext ctx, String authMethodId, String apiId) {
+            this.ctx = ctx;
+            this.authMethodId = authMethodId;
+            this.apiId = apiId;
+        }
+
+        void start() {
+            HttpServerRequest request = ctx.request();
+            request.handler(this::chunk);
+            request.exceptionHandler(e -> {
+                LOG.debugf("Token request body unreadable: %s", e.getClass().getSimpleName());
+                finish();
+            });
+            // the caller went away mid-body: its share of the budget is released at once
+            ctx.response().closeHandler(v -> finish());
+            request.endHandler(v -> {
+                if (!done) {
+                    finish();
+                    issue(ctx, authMethodId, apiId, body.getBytes());
+                }
+            });
+        }
+
+        private void chunk(Buffer chunk) {
+            if (done) {
                 return;
             }
-            if ((long) body.length() + chunk.length() > maxBodySize) {
-                refused[0] = true;
-                refuseTooLarge(request.response());
+            if (held + chunk.length() > maxBodySize) {
+                finish();
+                refuse(ctx.response(), 413, null);
                 return;
             }
+            if (inFlight.addAndGet(chunk.length()) > IN_FLIGHT_BUDGET) {
+                inFlight.addAndGet(-chunk.length());
+                finish();
+                LOG.debugf("Token request refused: %d bytes of token request bodies in flight", inFlight.get());
+                refuse(ctx.response(), 503, OAuthError.temporarilyUnavailable());
+                return;
+            }
+            held += chunk.length();
             body.appendBuffer(chunk);
-        });
-        request.exceptionHandler(e -> LOG.debugf("Token request body unreadable: %s", e.getClass().getSimpleName()));
-        request.endHandler(v -> {
-            if (!refused[0]) {
-                issue(ctx, endpoint[0], endpoint[1], body.getBytes());
+            if (deadline < 0) {
+                // armed by the first chunk that does not end the body (a body sent at once ends before the timer matters)
+                deadline = ctx.vertx().setTimer(bodyDeadlineMillis, id -> {
+                    if (!done) {
+                        finish();
+                        refuse(ctx.response(), 408, OAuthError.invalidRequest("The request body did not arrive in time"));
+                    }
+                });
             }
-        });
+        }
+
+        /** Releases the body's share of the budget, once. */
+        private void finish() {
+            if (done) {
+                return;
+            }
+            done = true;
+            inFlight.addAndGet(-held);
+            held = 0;
+            if (deadline >= 0) {
+                ctx.vertx().cancelTimer(deadline);
+            }
+        }
     }
 
     private boolean tooLarge(String contentLength) {
@@ -133,51 +204,79 @@ public class TokenRoute {
         }
     }
 
-    /** As Quarkus's HTTP layer answers it (docs/contract.md#token-endpoint: 413 from the HTTP layer). */
-    private static void refuseTooLarge(HttpServerResponse response) {
-        if (response.ended()) {
+    /**
+     * A body this route will not read, answered and the connection closed (the rest of the body is
+     * never read): 413 as Quarkus's HTTP layer answers it (docs/contract.md#token-endpoint), or the
+     * endpoint's own error.
+     */
+    private void refuse(HttpServerResponse response, int status, OAuthError error) {
+        if (response.ended() || response.closed()) {
             return;
         }
-        response.setStatusCode(413).putHeader(HttpHeaders.CONNECTION, "close");
+        response.putHeader(HttpHeaders.CONNECTION, "close");
         response.endHandler(v -> response.close());
-        response.end();
+        if (error == null) {
+            response.setStatusCode(status).end();
+            return;
+        }
+        error.headers.forEach(response::putHeader);
+        answer(response, status, error.body());
     }
 
     private void issue(RoutingContext ctx, String authMethodId, String apiId, byte[] body) {
-        HttpServerRequest request = ctx.request();
-        List<String> contentTypes = request.headers().getAll(HttpHeaders.CONTENT_TYPE);
-        // JAX-RS's getHeaderString, which the resource used: repeated values joined with commas
-        String contentType = contentTypes.isEmpty() ? null : String.join(",", contentTypes);
-        List<String> authorization = request.headers().getAll(HttpHeaders.AUTHORIZATION);
-        List<String> dpop = request.headers().getAll("DPoP");
-        io.portcullis.mtls.ClientCertificate certificate = certificates.presented(request);
-        String baseUrl = config.requestBaseUrl(request.isSSL());
-        String address = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        String requestId = io.portcullis.ops.RequestLog.of(request);
-        ctx.vertx().<ClientCredentialsGrant.IssuedToken>executeBlocking(() -> {
-            ManagedContext scope = Arc.container().requestContext();
-            scope.activate();
-            try {
-                return grant.token(authMethodId, apiId, contentType, authorization, body, dpop, certificate, baseUrl, address,
-                        requestId);
-            } finally {
-                scope.terminate();
+        try {
+            HttpServerRequest request = ctx.request();
+            List<String> contentTypes = request.headers().getAll(HttpHeaders.CONTENT_TYPE);
+            // JAX-RS's getHeaderString, which the resource used: repeated values joined with commas
+            String contentType = contentTypes.isEmpty() ? null : String.join(",", contentTypes);
+            List<String> authorization = request.headers().getAll(HttpHeaders.AUTHORIZATION);
+            List<String> dpop = request.headers().getAll("DPoP");
+            io.portcullis.mtls.ClientCertificate certificate = certificates.presented(request);
+            String baseUrl = config.requestBaseUrl(request.isSSL());
+            String address = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+            String requestId = io.portcullis.ops.RequestLog.of(request);
+            ctx.vertx().<ClientCredentialsGrant.IssuedToken>executeBlocking(() -> {
+                ManagedContext scope = Arc.container().requestContext();
+                scope.activate();
+                try {
+                    return grant.token(authMethodId, apiId, contentType, authorization, body, dpop, certificate, baseUrl, address,
+                            requestId);
+                } finally {
+                    scope.terminate();
+                }
+            }, false).onComplete(done -> {
+                if (done.succeeded()) {
+                    respond(ctx, 200, done.result().headers(), done.result().body());
+                } else {
+                    failed(ctx, done.cause());
+                }
+            });
+        } catch (RuntimeException e) {
+            failed(ctx, e);
+        }
+    }
+
+    /** Outside the router, so that no failure leaves the request without an answer. */
+    private void failed(RoutingContext ctx, Throwable cause) {
+        OAuthError error = OAuthErrorMapper.asOAuthError(cause);
+        respond(ctx, error.status, error.headers, error.body());
+    }
+
+    private void respond(RoutingContext ctx, int status, Map<String, String> headers, Object body) {
+        HttpServerResponse response = ctx.response();
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        try {
+            headers.forEach(response::putHeader);
+            answer(response, status, body);
+        } catch (RuntimeException e) {
+            LOG.errorf("Token response could not be sent: %s", e.getClass().getName());
+            if (!response.headWritten()) {
+                response.headers().clear();
+                answer(response, 500, OAuthError.serverError().body());
             }
-        }, false).onComplete(done -> {
-            HttpServerResponse response = ctx.response();
-            if (response.closed() || response.ended()) {
-                return;
-            }
-            if (done.succeeded()) {
-                ClientCredentialsGrant.IssuedToken issued = done.result();
-                issued.headers().forEach(response::putHeader);
-                answer(response, 200, issued.body());
-            } else {
-                OAuthError error = OAuthErrorMapper.asOAuthError(done.cause());
-                error.headers.forEach(response::putHeader);
-                answer(response, error.status, error.body());
-            }
-        });
+        }
     }
 
     /** RFC 6749 section 5.1: JSON, never cached. */
