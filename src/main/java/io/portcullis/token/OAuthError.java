@@ -94,8 +94,12 @@ public class OAuthError extends RuntimeException {
     }
 
     public static OAuthError temporarilyUnavailable() {
-        return new OAuthError(503, "temporarily_unavailable", "The authorization server cannot reach its database; try again shortly",
-                Map.of("Retry-After", "5"));
+        return temporarilyUnavailable("The authorization server cannot reach its database; try again shortly");
+    }
+
+    /** RFC 6749 section 5.2, with the reason; {@code Retry-After: 5}. */
+    public static OAuthError temporarilyUnavailable(String description) {
+        return new OAuthError(503, "temporarily_unavailable", description, Map.of("Retry-After", "5"));
     }
 
     public static OAuthError methodNotAllowed(String endpoint) {

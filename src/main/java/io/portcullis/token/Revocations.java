@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * {@code revoked_token}; each replica polls that table every
  * {@code portcullis.revocation.poll-interval} for rows newer than its last successful poll (by the
  * database's clock, with an overlap that covers transactions still open then), so it refuses the
- * token within a second. A lost connection only delays the next poll, which then reads everything
+ * token within that interval. A lost connection only delays the next poll, which then reads everything
  * it missed. Rows are purged once their token would have expired anyway.
  */
 @ApplicationScoped

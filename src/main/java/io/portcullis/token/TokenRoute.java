@@ -51,6 +51,7 @@ public class TokenRoute {
     /** How long a body may take to arrive once it began ({@code portcullis.token-endpoint.body-deadline}). */
     private final long bodyDeadlineMillis;
     private final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean overBudget;
 
     public TokenRoute(ClientCredentialsGrant grant, io.portcullis.mtls.ClientCertificates certificates,
                       io.portcullis.config.PortcullisConfig config, ObjectMapper json,
@@ -164,8 +165,13 @@ public class TokenRoute {
             if (inFlight.addAndGet(chunk.length()) > IN_FLIGHT_BUDGET) {
                 inFlight.addAndGet(-chunk.length());
                 finish();
-                LOG.debugf("Token request refused: %d bytes of token request bodies in flight", inFlight.get());
-                refuse(ctx.response(), 503, OAuthError.temporarilyUnavailable());
+                if (!overBudget) {
+                    // once per episode, not per refusal: a flood must not become a flood of log lines
+                    overBudget = true;
+                    LOG.warnf("Token requests refused with 503: %d bytes of token request bodies are being received", inFlight.get());
+                }
+                refuse(ctx.response(), 503, OAuthError.temporarilyUnavailable(
+                        "The authorization server is receiving too many request bodies; try again shortly"));
                 return;
             }
             held += chunk.length();
@@ -187,7 +193,9 @@ public class TokenRoute {
                 return;
             }
             done = true;
-            inFlight.addAndGet(-held);
+            if (inFlight.addAndGet(-held) < IN_FLIGHT_BUDGET / 2) {
+                overBudget = false;
+            }
             held = 0;
             if (deadline >= 0) {
                 ctx.vertx().cancelTimer(deadline);
