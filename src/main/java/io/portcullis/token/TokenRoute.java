@@ -125,8 +125,8 @@ public class TokenRoute {
         private final RoutingContext ctx;
         private final String authMethodId;
         private final String apiId;
+        /** What has arrived; its length is this body's share of the budget until {@link #finish}. */
         private final Buffer body = Buffer.buffer();
-        private long held;
         private long deadline = -1;
         private boolean done;
 
@@ -157,7 +157,7 @@ public class TokenRoute {
             if (done) {
                 return;
             }
-            if (held + chunk.length() > maxBodySize) {
+            if ((long) body.length() + chunk.length() > maxBodySize) {
                 finish();
                 refuse(ctx.response(), 413, null);
                 return;
@@ -174,7 +174,6 @@ public class TokenRoute {
                         "The authorization server is receiving too many request bodies; try again shortly"));
                 return;
             }
-            held += chunk.length();
             body.appendBuffer(chunk);
             if (deadline < 0) {
                 // armed by the first chunk that does not end the body (a body sent at once ends before the timer matters)
@@ -193,10 +192,9 @@ public class TokenRoute {
                 return;
             }
             done = true;
-            if (inFlight.addAndGet(-held) < IN_FLIGHT_BUDGET / 2) {
+            if (inFlight.addAndGet(-body.length()) < IN_FLIGHT_BUDGET / 2) {
                 overBudget = false;
             }
-            held = 0;
             if (deadline >= 0) {
                 ctx.vertx().cancelTimer(deadline);
             }
