@@ -20,7 +20,7 @@ public class DatabaseProxyResource implements QuarkusTestResourceLifecycleManage
         }
         URI target = URI.create(url.substring("jdbc:".length()));
         try {
-            proxy = new TcpProxy(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort());
+            proxy = new TcpProxy(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort()).asSwitch();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

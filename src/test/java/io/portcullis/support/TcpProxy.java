@@ -9,15 +9,33 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 
 /**
- * A TCP relay between the application and its real PostgreSQL, so a test can take the database
- * away and bring it back. It is switched through a system property, polled, because the test and
- * the test resource that starts the relay may live in different class loaders, and only the JVM's
- * own state is shared between them.
+ * A TCP relay between the application and its real PostgreSQL (or Redis), so a test can take the
+ * server away and bring it back. The database's relay is switched through the platform MBean server,
+ * because the test and the test resource that starts the relay may live in different class loaders,
+ * and only the JVM's own state is shared between them; the switch acts before it returns, so no test
+ * has to wait for it.
  */
 public final class TcpProxy {
-    public static final String SWITCH = "io.portcullis.test.database-reachable";
+    private static final ObjectName SWITCH = switchName();
+
+    /** What the database's relay offers over JMX: one write-only attribute. */
+    public interface Switch {
+        void setSwitchedOn(boolean reachable);
+    }
+
+    private boolean registered;
+
+    private static ObjectName switchName() {
+        try {
+            return new ObjectName("io.portcullis.test:type=DatabaseRelay");
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private final ServerSocket server;
     private final String targetHost;
@@ -30,27 +48,49 @@ public final class TcpProxy {
         this.targetPort = targetPort;
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress("127.0.0.1", 0));
-        System.setProperty(SWITCH, "true");
         Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept");
         acceptor.setDaemon(true);
         acceptor.start();
-        Thread watcher = new Thread(this::watch, "tcp-proxy-watch");
-        watcher.setDaemon(true);
-        watcher.start();
+    }
+
+    /** Makes this relay the one {@link #setReachable} switches (the database's). */
+    public TcpProxy asSwitch() {
+        try {
+            var server = ManagementFactory.getPlatformMBeanServer();
+            if (server.isRegistered(SWITCH)) {
+                server.unregisterMBean(SWITCH);
+            }
+            server.registerMBean(new javax.management.StandardMBean((Switch) this::switchTo, Switch.class), SWITCH);
+            registered = true;
+        } catch (javax.management.JMException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    private void switchTo(boolean reachable) {
+        if (reachable) {
+            restore();
+        } else {
+            cut();
+        }
     }
 
     public int port() {
         return server.getLocalPort();
     }
 
-    /** Called from the test side: flips the switch that the relay obeys. */
+    /** Called from the test side: cuts or restores the database's relay before it returns. */
     public static void setReachable(boolean value) {
-        System.setProperty(SWITCH, Boolean.toString(value));
+        try {
+            ManagementFactory.getPlatformMBeanServer().setAttribute(SWITCH, new javax.management.Attribute("SwitchedOn", value));
+        } catch (javax.management.JMException e) {
+            throw new IllegalStateException("no database relay is running (DatabaseProxyResource)", e);
+        }
     }
 
     /** Cuts this relay now: open connections are closed and new ones refused before this returns. */
     public void cut() {
-        setReachable(false);
         reachable.set(false);
         for (Socket socket : open) {
             closeQuietly(socket);
@@ -60,7 +100,6 @@ public final class TcpProxy {
 
     /** Lets connections through again. */
     public void restore() {
-        setReachable(true);
         reachable.set(true);
     }
 
@@ -75,28 +114,16 @@ public final class TcpProxy {
                 Socket upstream = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(upstream);
+                if (!reachable.get()) {
+                    // cut while this one was being connected: it must not outlive the cut
+                    closeQuietly(client);
+                    closeQuietly(upstream);
+                    continue;
+                }
                 pipe(client, upstream);
                 pipe(upstream, client);
             } catch (IOException e) {
                 // next connection
-            }
-        }
-    }
-
-    /** Cuts every open connection as soon as the switch goes off. */
-    private void watch() {
-        while (!server.isClosed()) {
-            reachable.set(!"false".equals(System.getProperty(SWITCH)));
-            if (!reachable.get()) {
-                for (Socket socket : open) {
-                    closeQuietly(socket);
-                    open.remove(socket);
-                }
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                return;
             }
         }
     }
@@ -124,6 +151,14 @@ public final class TcpProxy {
     }
 
     public void close() {
+        try {
+            var mbeans = ManagementFactory.getPlatformMBeanServer();
+            if (registered && mbeans.isRegistered(SWITCH)) {
+                mbeans.unregisterMBean(SWITCH);
+            }
+        } catch (javax.management.JMException e) {
+            // not registered by this relay
+        }
         closeQuietly(server);
         open.forEach(TcpProxy::closeQuietly);
     }

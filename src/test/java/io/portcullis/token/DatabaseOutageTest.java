@@ -45,7 +45,6 @@ class DatabaseOutageTest {
         IssuedCredentials client = fixtures.subscribe(api);
 
         TcpProxy.setReachable(false);
-        Thread.sleep(100);
         long start = System.nanoTime();
         TokenClient.post(api, client.clientId(), client.clientSecret(), "read").then()
                 .statusCode(503)
@@ -53,7 +52,9 @@ class DatabaseOutageTest {
                 .header("Cache-Control", "no-store")
                 .body("error", equalTo("temporarily_unavailable"));
         long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis < 8000, "the refusal took " + millis + " ms");
+        // not a race: a request held until the client gives up is the failure this would see (the
+        // refusal comes after the 3 s connect or acquisition timeout)
+        assertTrue(millis < 30_000, "the refusal took " + millis + " ms");
         // readiness follows the database
         io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(503);
         io.restassured.RestAssured.given().get("/q/health/live").then().statusCode(200);
@@ -61,12 +62,14 @@ class DatabaseOutageTest {
         TokenClient.post(api, client.clientId(), "refused-during-outage", null).then().statusCode(503);
 
         TcpProxy.setReachable(true);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        int status;
-        do {
+        // the pool drops a connection the outage broke when it fails: at most one refusal per pooled
+        // connection, then a new one works (no waiting: the relay is back before setReachable returns)
+        int status = 0;
+        int attempts = 0;
+        while (status != 200 && attempts++ < 25) {
             status = TokenClient.post(api, client.clientId(), client.clientSecret(), "read").statusCode();
-        } while (status != 200 && System.nanoTime() < deadline && sleep());
-        assertEquals(200, status, "token requests work again within 5 s of the database coming back");
+        }
+        assertEquals(200, status, "token requests work again once the database is back");
         io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200);
         audit.flush();
         try (var c = dataSource.getConnection(); var s = c.createStatement();
@@ -74,14 +77,5 @@ class DatabaseOutageTest {
             rs.next();
             assertTrue(rs.getInt(1) >= 2, "the refusals during the outage were audited once it ended");
         }
-    }
-
-    private static boolean sleep() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return true;
     }
 }
