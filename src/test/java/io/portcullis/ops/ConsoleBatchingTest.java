@@ -89,7 +89,7 @@ class ConsoleBatchingTest {
         ConsoleHandler console = console(new ByteArrayOutputStream());
         AsyncHandler async = new AsyncHandler();
         async.addHandler(console);
-        assertEquals(1, ConsoleBatching.apply(new Handler[]{async}));
+        assertEquals(1, ConsoleBatching.apply(new Handler[]{async}, new java.util.ArrayList<>()));
         assertFalse(console.isAutoFlush());
         async.close();
     }
@@ -97,14 +97,14 @@ class ConsoleBatchingTest {
     @Test
     void aConsoleWithNoAsyncHandlerToFlushItIsLeftAlone() {
         ConsoleHandler direct = console(new ByteArrayOutputStream());
-        assertEquals(0, ConsoleBatching.apply(new Handler[]{direct}));
+        assertEquals(0, ConsoleBatching.apply(new Handler[]{direct}, new java.util.ArrayList<>()));
         assertTrue(direct.isAutoFlush());
 
         ConsoleHandler nested = console(new ByteArrayOutputStream());
         AsyncHandler neverFlushes = new AsyncHandler();
         neverFlushes.setAutoFlush(false);
         neverFlushes.addHandler(nested);
-        assertEquals(0, ConsoleBatching.apply(new Handler[]{neverFlushes}));
+        assertEquals(0, ConsoleBatching.apply(new Handler[]{neverFlushes}, new java.util.ArrayList<>()));
         assertTrue(nested.isAutoFlush());
         neverFlushes.close();
     }
@@ -116,7 +116,7 @@ class ConsoleBatchingTest {
         ConsoleHandler console = console(out, formatter);
         AsyncHandler async = new AsyncHandler();
         async.addHandler(console);
-        ConsoleBatching.apply(new Handler[]{async});
+        ConsoleBatching.apply(new Handler[]{async}, new java.util.ArrayList<>());
         try {
             // a quiet server: the one line is written as soon as the queue is empty again
             async.publish(new ExtLogRecord(Level.INFO, "alone", ConsoleBatchingTest.class.getName()));
@@ -134,6 +134,26 @@ class ConsoleBatchingTest {
             formatter.gate = null;
             gate.countDown();
             assertEquals(expected.toString(), out.next());
+        } finally {
+            async.close();
+        }
+    }
+
+    @Test
+    void atShutdownWhatWasHeldIsWritten() throws Exception {
+        Flushes out = new Flushes();
+        ConsoleHandler console = console(out);
+        AsyncHandler async = new AsyncHandler();
+        async.addHandler(console);
+        java.util.List<ConsoleHandler> batched = new java.util.ArrayList<>();
+        ConsoleBatching.apply(new Handler[]{async}, batched);
+        try {
+            // straight to the console, as the asynchronous handler's thread does: held in the buffer
+            console.publish(new ExtLogRecord(Level.INFO, "last words", ConsoleBatchingTest.class.getName()));
+            assertTrue(out.flushed.isEmpty(), "written before any flush");
+            ConsoleBatching.restore(batched);
+            assertEquals("last words\n", out.next());
+            assertTrue(console.isAutoFlush());
         } finally {
             async.close();
         }
