@@ -53,6 +53,21 @@ public record AuditEvent(
         credentialSubject = cap(credentialSubject, 1100);
     }
 
+    /**
+     * About what this record holds in memory, counting two bytes a character (the most a Java string
+     * takes): what {@link AuditLog}'s queue is bounded by besides its length.
+     */
+    public long retainedBytes() {
+        long bytes = 128;
+        for (String field : new String[]{kind, actor, action, target, outcome, error, apiId, authMethodId, scopesRequested,
+                scopesGranted, remoteAddress, requestId, before, after, credential, credentialSubject}) {
+            if (field != null) {
+                bytes += 40 + 2L * field.length();
+            }
+        }
+        return bytes;
+    }
+
     static String cap(String value, int max) {
         if (value == null || value.length() <= max) {
             return value;

@@ -38,11 +38,22 @@ public class AuditLog {
     private final AgroalDataSource dataSource;
     private final LinkedBlockingQueue<AuditEvent> queue;
     private final AtomicLong dropped = new AtomicLong();
+    /**
+     * What the queued records hold, bounded by {@link #MAX_QUEUED_BYTES} ({@link MemoryBudget}) as well as by the queue's
+     * length: while the database is away, refusals whose fields are as long as allowed (scopes of
+     * 1,000 characters, in any script) would otherwise take ~460 MiB at 200,000 records, more than
+     * the recommended heap.
+     */
+    private final MemoryBudget queuedBytes;
     private final Duration retention;
     private ScheduledExecutorService writer;
     private volatile boolean failing;
 
+    /** 96 MiB, counted at two bytes a character: about 140,000 ordinary token records, and well within the recommended 256 MiB heap. */
+    static final long MAX_QUEUED_BYTES = 96L << 20;
+
     public AuditLog(AgroalDataSource dataSource, MeterRegistry meters, io.portcullis.config.PortcullisConfig config) {
+        this.queuedBytes = new MemoryBudget(MAX_QUEUED_BYTES);
         this.dataSource = dataSource;
         this.queue = new LinkedBlockingQueue<>(config.audit().queueCapacity());
         this.retention = config.audit().retention();
@@ -87,7 +98,12 @@ public class AuditLog {
 
     /** Never blocks the caller; a full queue (the database away for long) drops and counts. */
     public void record(AuditEvent event) {
-        if (!queue.offer(event)) {
+        long bytes = event.retainedBytes();
+        boolean fits = queuedBytes.tryTake(bytes);
+        if (!fits || !queue.offer(event)) {
+            if (fits) {
+                queuedBytes.give(bytes);
+            }
             if (dropped.incrementAndGet() % 1000 == 1) {
                 LOG.warn("The audit queue is full: records are being dropped");
             }
@@ -111,7 +127,10 @@ public class AuditLog {
             }
             insert(batch);
             for (int i = 0; i < batch.size(); i++) {
-                queue.poll();
+                AuditEvent written = queue.poll();
+                if (written != null) {
+                    queuedBytes.give(written.retainedBytes());
+                }
             }
         }
     }

@@ -50,7 +50,7 @@ public class TokenRoute {
     private final long maxBodySize;
     /** How long a body may take to arrive once it began ({@code portcullis.token-endpoint.body-deadline}). */
     private final long bodyDeadlineMillis;
-    private final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
+    private final io.portcullis.ops.MemoryBudget inFlight = new io.portcullis.ops.MemoryBudget(IN_FLIGHT_BUDGET);
     private volatile boolean overBudget;
 
     public TokenRoute(ClientCredentialsGrant grant, io.portcullis.mtls.ClientCertificates certificates,
@@ -162,13 +162,12 @@ public class TokenRoute {
                 refuse(ctx.response(), 413, null);
                 return;
             }
-            if (inFlight.addAndGet(chunk.length()) > IN_FLIGHT_BUDGET) {
-                inFlight.addAndGet(-chunk.length());
+            if (!inFlight.tryTake(chunk.length())) {
                 finish();
                 if (!overBudget) {
                     // once per episode, not per refusal: a flood must not become a flood of log lines
                     overBudget = true;
-                    LOG.warnf("Token requests refused with 503: %d bytes of token request bodies are being received", inFlight.get());
+                    LOG.warnf("Token requests refused with 503: %d bytes of token request bodies are being received", inFlight.held());
                 }
                 refuse(ctx.response(), 503, OAuthError.temporarilyUnavailable(
                         "The authorization server is receiving too many request bodies; try again shortly"));
@@ -192,7 +191,7 @@ public class TokenRoute {
                 return;
             }
             done = true;
-            if (inFlight.addAndGet(-body.length()) < IN_FLIGHT_BUDGET / 2) {
+            if (inFlight.give(body.length()) < IN_FLIGHT_BUDGET / 2) {
                 overBudget = false;
             }
             if (deadline >= 0) {
