@@ -13,11 +13,12 @@ import java.util.logging.Handler;
 
 /**
  * Console lines written in batches: a console handler behind the asynchronous handler
- * ({@code quarkus.log.console.async.enabled}, on by default) stops flushing after every record, and
- * the asynchronous handler flushes it whenever its queue runs empty. Under load the access log's lines
- * then leave in one {@code write} of up to 8 KiB instead of one system call each (a line per request
- * was ~12% of a warm gateway request's CPU, side by side with the log off); when the server is quiet,
- * every line is still written at once, because the queue is empty after each.
+ * ({@code quarkus.log.console.async.enabled}, which application.properties turns on) stops flushing
+ * after every record, and the asynchronous handler flushes it whenever its queue runs empty. Under
+ * load the access log's lines then leave in one {@code write} of up to 8 KiB instead of one system
+ * call each (a line per request was ~12% of a warm gateway request's CPU, side by side with the log
+ * off); when the server is quiet, every line is still written at once, because the queue is empty
+ * after each.
  *
  * <p>Only in the packaged application (dev mode's and the tests' consoles are shared with lines printed
  * directly). At shutdown the handlers flush every record again, so the last lines are written; if the
