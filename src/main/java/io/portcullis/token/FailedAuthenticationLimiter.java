@@ -66,37 +66,54 @@ public class FailedAuthenticationLimiter {
      * clock (one clock for every replica), and lasts {@code portcullis.lockout.window}.
      */
     public void recordFailure(String clientId, String address) {
-        for (String subject : subjects(clientId, address)) {
-            int limit = subject.startsWith("address:") ? maxFailuresPerAddress : maxFailures;
-            if (limits.shared()) {
-                recordInRedis(subject, limit);
-                continue;
+        String[] subjects = subjects(clientId, address);
+        if (limits.shared()) {
+            for (String subject : subjects) {
+                recordInRedis(subject, limit(subject));
             }
-            try {
-                Object[] row = QuarkusTransaction.requiringNew().call(() -> (Object[]) em.createNativeQuery(
-                                "insert into failed_authentication (subject, window_start, failures) values (?1, now(), 1) "
+            return;
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            java.util.List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> {
+                // a count lost to a crash of PostgreSQL itself (its last fraction of a second) gives an
+                // attacker a few more tries once; waiting for the disk would make every refusal cost a flush
+                em.createNativeQuery("set local synchronous_commit to off").executeUpdate();
+                // every subject in one statement, in the same order (client before address) for every
+                // caller, so that two refusals never wait on each other's rows in opposite orders
+                return em.createNativeQuery(
+                                "insert into failed_authentication (subject, window_start, failures) "
+                                        + "select s, now(), 1 from unnest(cast(?1 as text[])) with ordinality as t(s, n) order by n "
                                         + "on conflict (subject) do update set "
                                         + "window_start = case when failed_authentication.window_start <= now() - make_interval(secs => ?2) "
                                         + "then now() else failed_authentication.window_start end, "
                                         + "failures = case when failed_authentication.window_start <= now() - make_interval(secs => ?2) "
                                         + "then 1 else failed_authentication.failures + 1 end "
-                                        + "returning failures, extract(epoch from window_start)::bigint")
-                        .setParameter(1, subject)
+                                        + "returning subject, failures, extract(epoch from window_start)::bigint")
+                        .setParameter(1, subjects)
                         .setParameter(2, (double) windowSeconds)
-                        .getSingleResult());
-                int failures = ((Number) row[0]).intValue();
-                if (failures >= limit) {
-                    locked.put(subject, ((Number) row[1]).longValue() + windowSeconds);
+                        .getResultList();
+            });
+            for (Object[] row : rows) {
+                String subject = (String) row[0];
+                if (((Number) row[1]).intValue() >= limit(subject)) {
+                    locked.put(subject, ((Number) row[2]).longValue() + windowSeconds);
                 }
-            } catch (RuntimeException e) {
-                // the database is away: count here, so this replica still locks an attacker out
-                LOG.debugf("Failed authentication counted in memory only (%s)", e.getClass().getSimpleName());
+            }
+        } catch (RuntimeException e) {
+            // the database is away: count here, so this replica still locks an attacker out
+            LOG.debugf("Failed authentication counted in memory only (%s)", e.getClass().getSimpleName());
+            for (String subject : subjects) {
                 int failures = localCounts.get(subject, s -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-                if (failures >= limit) {
+                if (failures >= limit(subject)) {
                     locked.put(subject, Instant.now().getEpochSecond() + windowSeconds);
                 }
             }
         }
+    }
+
+    private int limit(String subject) {
+        return subject.startsWith("address:") ? maxFailuresPerAddress : maxFailures;
     }
 
     /**

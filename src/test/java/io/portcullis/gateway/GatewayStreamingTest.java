@@ -23,13 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * 1 GiB each way through the gateway, in a test JVM whose heap is capped at 512 MB (surefire's
+ * 640 MiB each way through the gateway, more than the test JVM's heap, capped at 512 MB (surefire's
  * argLine), and arranged so that it can only finish if the gateway streams: the upload pauses
  * until the upstream has seen its first bytes, the download until the client has.
  */
 @QuarkusTest
 class GatewayStreamingTest {
-    static final long SIZE = 1024L * 1024 * 1024;
+    static final long SIZE = 640L * 1024 * 1024;
 
     @Inject
     Fixtures fixtures;
@@ -97,7 +97,7 @@ class GatewayStreamingTest {
                     read += socket.getInputStream().read(buffer);
                 }
                 upstream.clientReceivedFirstChunk.countDown();
-            } // the caller hangs up after the first chunk of 768 MB
+            } // the caller hangs up after the first chunk of 640 MiB
             assertTrue(upstream.downloadBrokenOff.await(10, TimeUnit.SECONDS),
                     "the upstream kept sending to a caller that had gone away");
         }

@@ -14,11 +14,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A client that sends part of a request and then nothing does not hold its socket: the server closes
- * an idle connection (quarkus.http.idle-timeout, 75 s in production; 1 s here so that the test waits
+ * an idle connection (quarkus.http.idle-timeout, 75 s in production; 3 s here so that the test waits
  * on the close itself, bounded, rather than on a clock).
  */
 @QuarkusTest
-@TestProfile(SmallLimits.class)
+@TestProfile(io.portcullis.support.SecondConfiguration.class)
 class HttpLimitsTest {
     @Test
     void aSilentHalfRequestIsDisconnected() throws Exception {

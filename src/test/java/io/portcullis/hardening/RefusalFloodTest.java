@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cache, and the audit record of a refusal keeps at most 1,000 characters of what the request sent.
  */
 @QuarkusTest
-@io.quarkus.test.junit.TestProfile(SmallLimits.class)
+@io.quarkus.test.junit.TestProfile(io.portcullis.support.SecondConfiguration.class)
 class RefusalFloodTest {
     @Inject
     Fixtures fixtures;

@@ -9,29 +9,20 @@ import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** docs/contract.md#access-tokens: ES256 is selectable by configuration. */
+/** docs/contract.md#access-tokens: ES256 is selectable by configuration (portcullis.keys.algorithm, set in the profile). */
 @QuarkusTest
-@TestProfile(Es256SigningTest.Profile.class)
+@TestProfile(io.portcullis.support.SecondConfiguration.class)
 class Es256SigningTest {
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("portcullis.keys.algorithm", "ES256");
-        }
-    }
-
     @Inject
     Fixtures fixtures;
 

@@ -112,6 +112,9 @@ public final class TcpProxy {
                     continue;
                 }
                 Socket upstream = new Socket(targetHost, targetPort);
+                // a relay that waits to fill its segments adds delayed-ACK pauses (~40 ms) to every query
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
                 open.add(client);
                 open.add(upstream);
                 if (!reachable.get()) {
