@@ -1,13 +1,11 @@
 package io.portcullis.dev;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,33 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * walkthrough blocks run with {@code PORTCULLIS} set to this server, DPoP examples included.
  */
 @QuarkusTest
-@TestProfile(DemoWalkthroughTest.DemoOnAnotherPort.class)
+@TestProfile(io.portcullis.support.DemoConfiguration.class)
 class DemoWalkthroughTest {
-    /** The secret of the demo's two subscriptions, whose hash is in the demo file. */
-    static final String DEMO_SECRET = "JO826DHlc8KDAGB380d5ektuvECC6h50AFWc_yeDGwk";
-
-    public static class DemoOnAnotherPort implements QuarkusTestProfile {
-        /** Chosen once: the profile may be asked for its overrides more than once. */
-        static final int PORT = freePort();
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "quarkus.http.test-port", Integer.toString(PORT),
-                    "portcullis.demo.enabled", "true",
-                    "portcullis.demo.client-secret", DEMO_SECRET,
-                    "portcullis.config-file", "classpath:demo/portcullis-demo.yaml");
-        }
-
-        private static int freePort() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
     @Inject
     DemoBanner demo;
 

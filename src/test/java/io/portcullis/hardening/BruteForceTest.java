@@ -5,7 +5,6 @@ import io.portcullis.registry.IssuedCredentials;
 import io.portcullis.support.Fixtures;
 import io.portcullis.support.TokenClient;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -13,24 +12,15 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
-import java.util.Map;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
 /** Brute force (docs/contract.md#token-endpoint): per client id and per source address, counted across replicas. */
 @QuarkusTest
-@TestProfile(BruteForceTest.Profile.class)
+@TestProfile(io.portcullis.support.DemoConfiguration.class) // its thresholds: 5 per client id, 40 per address, 60 s windows
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class BruteForceTest {
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("portcullis.lockout.max-failures", "5", "portcullis.lockout.max-failures-per-address", "40",
-                    "portcullis.lockout.window", "60s");
-        }
-    }
-
     @Inject
     Fixtures fixtures;
 
