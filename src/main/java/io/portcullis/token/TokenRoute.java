@@ -46,6 +46,7 @@ public class TokenRoute {
     private final io.portcullis.mtls.ClientCertificates certificates;
     private final io.portcullis.config.PortcullisConfig config;
     private final ObjectMapper json;
+    private final io.portcullis.ops.Metrics metrics;
     /** Quarkus's own limit, which its body handler would apply after this route. */
     private final long maxBodySize;
     /** How long a body may take to arrive once it began ({@code portcullis.token-endpoint.body-deadline}). */
@@ -54,9 +55,10 @@ public class TokenRoute {
     private volatile boolean overBudget;
 
     public TokenRoute(ClientCredentialsGrant grant, io.portcullis.mtls.ClientCertificates certificates,
-                      io.portcullis.config.PortcullisConfig config, ObjectMapper json,
+                      io.portcullis.config.PortcullisConfig config, ObjectMapper json, io.portcullis.ops.Metrics metrics,
                       @ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> maxBodySize) {
         this.grant = grant;
+        this.metrics = metrics;
         this.certificates = certificates;
         this.config = config;
         this.json = json;
@@ -108,7 +110,7 @@ public class TokenRoute {
         }
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null && tooLarge(declared)) {
-            refuse(request.response(), 413, null);
+            refuse(request.response(), 413, null, endpoint, System.nanoTime());
             return;
         }
         new BodyReader(ctx, endpoint[0], endpoint[1]).start();
@@ -125,6 +127,7 @@ public class TokenRoute {
         private final RoutingContext ctx;
         private final String authMethodId;
         private final String apiId;
+        private final long start = System.nanoTime();
         /** What has arrived; its length is this body's share of the budget until {@link #finish}. */
         private final Buffer body = Buffer.buffer();
         private long deadline = -1;
@@ -159,7 +162,7 @@ public class TokenRoute {
             }
             if ((long) body.length() + chunk.length() > maxBodySize) {
                 finish();
-                refuse(ctx.response(), 413, null);
+                refuse(ctx.response(), 413, null, endpoint(), start);
                 return;
             }
             if (!inFlight.tryTake(chunk.length())) {
@@ -170,7 +173,7 @@ public class TokenRoute {
                     LOG.warnf("Token requests refused with 503: %d bytes of token request bodies are being received", inFlight.held());
                 }
                 refuse(ctx.response(), 503, OAuthError.temporarilyUnavailable(
-                        "The authorization server is receiving too many request bodies; try again shortly"));
+                        "The authorization server is receiving too many request bodies; try again shortly"), endpoint(), start);
                 return;
             }
             body.appendBuffer(chunk);
@@ -179,10 +182,14 @@ public class TokenRoute {
                 deadline = ctx.vertx().setTimer(bodyDeadlineMillis, id -> {
                     if (!done) {
                         finish();
-                        refuse(ctx.response(), 408, OAuthError.invalidRequest("The request body did not arrive in time"));
+                        refuse(ctx.response(), 408, OAuthError.invalidRequest("The request body did not arrive in time"), endpoint(), start);
                     }
                 });
             }
+        }
+
+        private String[] endpoint() {
+            return new String[]{authMethodId, apiId};
         }
 
         /** Releases the body's share of the budget, once. */
@@ -212,12 +219,14 @@ public class TokenRoute {
     /**
      * A body this route will not read, answered and the connection closed (the rest of the body is
      * never read): 413 as Quarkus's HTTP layer answers it (docs/contract.md#token-endpoint), or the
-     * endpoint's own error.
+     * endpoint's own error. Counted with the grant's refusals, under the error the body would carry
+     * ({@code invalid_request} for a 413, which has none).
      */
-    private void refuse(HttpServerResponse response, int status, OAuthError error) {
+    private void refuse(HttpServerResponse response, int status, OAuthError error, String[] endpoint, long start) {
         if (response.ended() || response.closed()) {
             return;
         }
+        metrics.tokenRefused(endpoint[1], endpoint[0], error == null ? "invalid_request" : error.error, System.nanoTime() - start);
         response.putHeader(HttpHeaders.CONNECTION, "close");
         response.endHandler(v -> response.close());
         if (error == null) {

@@ -28,6 +28,15 @@ class TokenBodyLimitsTest {
     @Inject
     Fixtures fixtures;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    /** portcullis_tokens_refused_total of this API for this error: the body refusals are counted with the grant's. */
+    private double refused(String api, String error) {
+        var counter = meters.find("portcullis.tokens.refused").tag("api", api).tag("error", error).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private static String head(String path, String framing) {
         return "POST " + path + " HTTP/1.1\r\nHost: localhost:8081\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 + framing + "\r\n\r\n";
@@ -71,6 +80,7 @@ class TokenBodyLimitsTest {
             }
             assertEquals(413, status(socket));
         }
+        assertEquals(1, refused(api, "invalid_request"), 0.0, "the 413 is counted as a refusal of an invalid request");
     }
 
     @Test
@@ -102,6 +112,8 @@ class TokenBodyLimitsTest {
             assertTrue(answers.contains(503), "over the budget: " + answers);
             assertTrue(answers.contains(408), "past the deadline: " + answers);
             assertTrue(answers.stream().allMatch(s -> s == 503 || s == 408), answers.toString());
+            assertEquals(answers.stream().filter(s -> s == 503).count(), refused(api, "temporarily_unavailable"), 0.0, "503s counted");
+            assertEquals(answers.stream().filter(s -> s == 408).count(), refused(api, "invalid_request"), 0.0, "408s counted");
         } finally {
             for (Socket socket : held) {
                 socket.close();
