@@ -97,7 +97,7 @@ class GatewayStreamingTest {
                     read += socket.getInputStream().read(buffer);
                 }
                 upstream.clientReceivedFirstChunk.countDown();
-            } // the caller hangs up after the first chunk of 640 MiB
+            } // the caller hangs up after the first 64 KiB chunk of 640 MiB
             assertTrue(upstream.downloadBrokenOff.await(10, TimeUnit.SECONDS),
                     "the upstream kept sending to a caller that had gone away");
         }

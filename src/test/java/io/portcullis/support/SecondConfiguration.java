@@ -18,8 +18,9 @@ import java.util.Map;
  *       each test, so the others see a database that is always there), and connection timeouts of
  *       1 s instead of production's 3 s, so that each refusal during the cut comes sooner.</li>
  * </ul>
- * None of these changes what the other tests here check. A test whose setting would (the brute-force
- * lockout, whose address lock would refuse RefusalFloodTest's failures) keeps a profile of its own.
+ * None of these changes what the other tests here check. A setting that would is elsewhere: the
+ * brute-force lockout, whose address lock would refuse RefusalFloodTest's failures, is in
+ * {@link DemoConfiguration}.
  */
 public class SecondConfiguration implements QuarkusTestProfile {
     @Override
