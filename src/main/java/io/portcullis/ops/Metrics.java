@@ -28,6 +28,14 @@ public class Metrics {
         this.registry = registry;
     }
 
+    /** At start, so that the meters without an event of their own are there from the first scrape. */
+    void register(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        io.micrometer.core.instrument.FunctionCounter.builder("portcullis.secrets.derivations", this,
+                        m -> io.portcullis.registry.ClientSecrets.chosenSecretDerivations())
+                .description("PBKDF2 derivations of chosen secrets (the admin client's, a registry file's); "
+                        + "a known hash is checked by its digest, so requests should add none").register(meters);
+    }
+
     public void tokenGranted(String apiId, String authMethodId, long nanos) {
         String api = api(apiId);
         String authMethod = authMethod(authMethodId);

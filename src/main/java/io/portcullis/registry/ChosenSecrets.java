@@ -32,6 +32,8 @@ final class ChosenSecrets {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private static final Semaphore DERIVATIONS = new Semaphore(CONCURRENT);
+    /** Every derivation this process made, for the meter: a request that derives is the exception to watch. */
+    private static final java.util.concurrent.atomic.AtomicLong DERIVED = new java.util.concurrent.atomic.AtomicLong();
     /** stored hash to the SHA-256 of the secret that matched it. */
     private static final Cache<String, byte[]> VERIFIED = Caffeine.newBuilder().maximumSize(10_000).build();
 
@@ -96,7 +98,12 @@ final class ChosenSecrets {
         return match;
     }
 
+    static long derivations() {
+        return DERIVED.get();
+    }
+
     private static byte[] derive(String secret, byte[] salt, int iterations) {
+        DERIVED.incrementAndGet();
         PBEKeySpec spec = new PBEKeySpec(secret.toCharArray(), salt, iterations, 256);
         try {
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();

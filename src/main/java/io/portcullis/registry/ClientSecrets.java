@@ -71,6 +71,11 @@ public final class ClientSecrets {
     }
 
     /** A stored hash of either kind. */
+    /** How many PBKDF2 derivations of chosen secrets this process has made (start-up's included). */
+    public static long chosenSecretDerivations() {
+        return ChosenSecrets.derivations();
+    }
+
     public static boolean isHash(String value) {
         return value != null && (value.matches("sha256\\$[A-Za-z0-9_-]{43}") || ChosenSecrets.isHash(value));
     }
