@@ -70,12 +70,12 @@ public final class ClientSecrets {
         return MessageDigest.isEqual(candidate, stored) && storedHash != null;
     }
 
-    /** A stored hash of either kind. */
     /** How many PBKDF2 derivations of chosen secrets this process has made (start-up's included). */
     public static long chosenSecretDerivations() {
         return ChosenSecrets.derivations();
     }
 
+    /** A stored hash of either kind. */
     public static boolean isHash(String value) {
         return value != null && (value.matches("sha256\\$[A-Za-z0-9_-]{43}") || ChosenSecrets.isHash(value));
     }
