@@ -110,7 +110,7 @@ public class TokenRoute {
         }
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null && tooLarge(declared)) {
-            refuse(request.response(), 413, null, endpoint, System.nanoTime());
+            refuse(request.response(), 413, null, endpoint[0], endpoint[1], System.nanoTime());
             return;
         }
         new BodyReader(ctx, endpoint[0], endpoint[1]).start();
@@ -162,7 +162,7 @@ public class TokenRoute {
             }
             if ((long) body.length() + chunk.length() > maxBodySize) {
                 finish();
-                refuse(ctx.response(), 413, null, endpoint(), start);
+                refuse(ctx.response(), 413, null, authMethodId, apiId, start);
                 return;
             }
             if (!inFlight.tryTake(chunk.length())) {
@@ -173,7 +173,7 @@ public class TokenRoute {
                     LOG.warnf("Token requests refused with 503: %d bytes of token request bodies are being received", inFlight.held());
                 }
                 refuse(ctx.response(), 503, OAuthError.temporarilyUnavailable(
-                        "The authorization server is receiving too many request bodies; try again shortly"), endpoint(), start);
+                        "The authorization server is receiving too many request bodies; try again shortly"), authMethodId, apiId, start);
                 return;
             }
             body.appendBuffer(chunk);
@@ -182,14 +182,10 @@ public class TokenRoute {
                 deadline = ctx.vertx().setTimer(bodyDeadlineMillis, id -> {
                     if (!done) {
                         finish();
-                        refuse(ctx.response(), 408, OAuthError.invalidRequest("The request body did not arrive in time"), endpoint(), start);
+                        refuse(ctx.response(), 408, OAuthError.invalidRequest("The request body did not arrive in time"), authMethodId, apiId, start);
                     }
                 });
             }
-        }
-
-        private String[] endpoint() {
-            return new String[]{authMethodId, apiId};
         }
 
         /** Releases the body's share of the budget, once. */
@@ -222,11 +218,11 @@ public class TokenRoute {
      * endpoint's own error. Counted with the grant's refusals, under the error the body would carry
      * ({@code invalid_request} for a 413, which has none).
      */
-    private void refuse(HttpServerResponse response, int status, OAuthError error, String[] endpoint, long start) {
+    private void refuse(HttpServerResponse response, int status, OAuthError error, String authMethodId, String apiId, long start) {
         if (response.ended() || response.closed()) {
             return;
         }
-        metrics.tokenRefused(endpoint[1], endpoint[0], error == null ? "invalid_request" : error.error, System.nanoTime() - start);
+        metrics.tokenRefused(apiId, authMethodId, error == null ? "invalid_request" : error.error, System.nanoTime() - start);
         response.putHeader(HttpHeaders.CONNECTION, "close");
         response.endHandler(v -> response.close());
         if (error == null) {
