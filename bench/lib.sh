@@ -15,12 +15,14 @@ bench_log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 # The stored form of a secret, as io.portcullis.registry.ClientSecrets.hash makes it.
 secret_hash() { printf 'sha256$%s' "$(printf '%s' "$1" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=')"; }
 
-# The JVM options the benchmarks run with, and what we recommend: a heap that starts at 64 MiB with a
-# 32 MiB young generation keeps the RSS under 300 MiB (the live heap is ~25 MiB; the default heap, a
-# quarter of this machine's 24 GiB, just grows), and may grow to 256 MiB when the database is away
-# and audit records queue in memory; the serial collector's short young-generation pauses keep p99
-# low on 2 cores.
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m -Xmn32m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=160m -Xss512k}
+# The JVM options the benchmarks run with, and what we recommend: a heap that starts at 48 MiB with a
+# 16 MiB young generation (the live heap is ~27 MiB; the default heap, a quarter of this machine's
+# 24 GiB, just grows), which may grow to 256 MiB when the database is away and audit records queue in
+# memory; the serial collector's short young-generation pauses keep p99 low on 2 cores. The JIT's
+# compiler threads leave tens of MiB in glibc's malloc arenas after bursts of compilation, which
+# TrimNativeHeapInterval (Java 17.0.9 and later) returns to the system every 5 s: together about
+# 240 MiB resident after a gateway run instead of ~300 (docs/operations.md).
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms48m -Xmx256m -Xmn16m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=160m -Xss512k -XX:TrimNativeHeapInterval=5000}
 
 # The command that runs the packaged jar against the bench database.
 server_cmd() {  # ALG

@@ -18,7 +18,7 @@
 set -euo pipefail
 APP=${1:-target/quarkus-app}
 JAVA=${JAVA:-java}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m -Xmn32m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=160m -Xss512k}
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms48m -Xmx256m -Xmn16m -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=160m -Xss512k -XX:TrimNativeHeapInterval=5000}
 HTTP_PORT=${AOT_HTTP_PORT:-18480}
 MGMT_PORT=$((HTTP_PORT + 1))
 BASE="http://127.0.0.1:$HTTP_PORT"
