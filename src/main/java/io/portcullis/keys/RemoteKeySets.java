@@ -35,7 +35,8 @@ public class RemoteKeySets {
     static final Duration BUDGET = KeySetFetcher.BUDGET;
     static final Duration MAX_AGE = Duration.ofMinutes(5);
     static final Duration REFETCH_AFTER = Duration.ofSeconds(30);
-    static final int FIRST_FETCH_WAITERS = 2;
+    /** The most request threads that wait for a fetch at once (JwksUriTest counts them). */
+    public static final int FIRST_FETCH_WAITERS = 2;
 
     /** Registered URLs are few (an admin registers each); bounded all the same. */
     private final Cache<String, Entry> entries = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofDays(1)).build();
