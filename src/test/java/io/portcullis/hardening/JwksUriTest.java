@@ -156,26 +156,26 @@ class JwksUriTest {
     }
 
     /**
-     * The event loops and worker threads (this test runs in the server's JVM) that are waiting, blocked
-     * or sleeping inside the key code ({@code io.portcullis.keys}): every request thread made to wait
-     * for a fetch is one of them.
+     * The event loops and worker threads (this test runs in the server's JVM) parked on a key fetch's
+     * future inside the key code ({@code io.portcullis.keys}): every request thread made to wait for a
+     * fetch is one of them. One consistent dump (a thread's state and stack from the same instant), and
+     * only a wait on the fetch counts, not a passing lock.
      */
     static List<String> requestThreadsWaitingInKeyCode() {
         List<String> waiting = new ArrayList<>();
-        for (var entry : Thread.getAllStackTraces().entrySet()) {
-            Thread thread = entry.getKey();
-            String name = thread.getName();
+        for (java.lang.management.ThreadInfo thread : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+            String name = thread.getThreadName();
             boolean requestThread = name.startsWith("executor-thread") || name.startsWith("vert.x-eventloop-thread")
                     || name.startsWith("vert.x-worker-thread");
-            if (!requestThread || thread.getState() == Thread.State.RUNNABLE) {
+            Thread.State state = thread.getThreadState();
+            if (!requestThread || (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING)) {
                 continue;
             }
-            for (StackTraceElement frame : entry.getValue()) {
-                if (frame.getClassName().startsWith("io.portcullis.keys.")) {
-                    waiting.add(name + " " + thread.getState() + " at " + frame);
-                    break;
-                }
-            }
+            StackTraceElement[] stack = thread.getStackTrace();
+            boolean onAFuture = java.util.Arrays.stream(stack).anyMatch(f -> f.getClassName().equals("java.util.concurrent.CompletableFuture"));
+            java.util.Arrays.stream(stack).filter(f -> f.getClassName().startsWith("io.portcullis.keys.")).findFirst()
+                    .filter(frame -> onAFuture)
+                    .ifPresent(frame -> waiting.add(name + " " + state + " at " + frame));
         }
         return waiting;
     }
