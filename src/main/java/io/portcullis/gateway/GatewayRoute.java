@@ -196,8 +196,16 @@ public class GatewayRoute {
             GatewayResponses.error(ctx.response(), 508, "loop_detected", "The request is looping through the gateway");
             return;
         }
-        var headers = UpstreamHeaders.toUpstream(request.headers(), api, token,
-                request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress(), publicScheme, publicHost);
+        io.vertx.core.MultiMap headers;
+        try {
+            headers = UpstreamHeaders.toUpstream(request.headers(), api, token,
+                    request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress(), publicScheme, publicHost);
+        } catch (IllegalArgumentException e) {
+            // a value HTTP/1.1 cannot carry (CR, LF, NUL: HTTP/2's decoder lets values through unchecked)
+            request.resume();
+            GatewayResponses.error(ctx.response(), 400, "invalid_request", "A header value cannot be forwarded");
+            return;
+        }
         proxy.forward(request, api, rest, headers, (status, reason) -> metrics.upstreamFailure(api.id(),
                 status == 504 ? "timeout" : reason.contains("Connect") ? "refused" : "failed"));
     }

@@ -47,13 +47,17 @@ public final class UpstreamHeaders {
     /**
      * The request headers the upstream receives.
      *
+     * @throws IllegalArgumentException for a header value that HTTP/1.1 cannot carry
+     *
      * @param scheme the public URL's scheme, and {@code host} its authority: never the request's
      *               (docs/contract.md#gateway), which a caller chooses
      */
     public static MultiMap toUpstream(MultiMap incoming, ApiView api, VerifiedToken token, String remoteAddress,
                                       String scheme, String host) {
         Set<String> connectionListed = listedInConnection(incoming);
-        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+        // validating (names and values): this map is the upstream request's head as Netty encodes it, and
+        // HTTP/2's decoder does not check values for CR, LF or NUL
+        MultiMap out = io.vertx.core.http.HttpHeaders.headers();
         incoming.forEach(header -> {
             // CGI-style upstreams read X_Consumer_Username as X-Consumer-Username: those spellings go too
             String name = header.getKey().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -61,7 +65,7 @@ public final class UpstreamHeaders {
                     || (api.hideCredentials() && name.equals("authorization"))) {
                 return;
             }
-            out.add(header.getKey(), header.getValue());
+            out.add(header.getKey(), asBytes(header.getValue()));
         });
         out.set("X-Consumer-Custom-ID", token.subscriptionId());
         out.set("X-Consumer-Username", token.applicationId() + "$" + api.id());
@@ -92,6 +96,20 @@ public final class UpstreamHeaders {
             }
         });
     }
+
+    /**
+     * A long value (a bearer token: ~700 characters for RS256) as the bytes it arrived as, which Netty's
+     * encoder copies in one piece; a String it writes character by character, which was about a tenth
+     * of a warm gateway request's CPU in a JFR profile. Lossless: a received header value is ISO-8859-1
+     * (a character per byte), and Netty writes any other character as {@code ?} either way.
+     */
+    static CharSequence asBytes(String value) {
+        return value.length() < LONG_VALUE ? value
+                : new io.netty.util.AsciiString(value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), false);
+    }
+
+    /** Below this, a header value is kept as it is: the copy would cost more than it saves. */
+    static final int LONG_VALUE = 64;
 
     /** How many times this request has passed a Portcullis gateway already. */
     static int hops(MultiMap incoming) {

@@ -55,6 +55,26 @@ class UpstreamHeadersTest {
     }
 
     @Test
+    void aValueHttp11CannotCarryIsRefusedNotForwarded() {
+        // HTTP/2's decoder checks no values: a CR LF must not become a header (or a request) of its own upstream
+        MultiMap in = MultiMap.caseInsensitiveMultiMap().add("X-Note", "a\r\nX-Consumer-Custom-ID: victim");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> UpstreamHeaders.toUpstream(in, api(false), TOKEN, "10.1.2.3", "https", "api.example.com"));
+        MultiMap nul = MultiMap.caseInsensitiveMultiMap().add("X-Note", "a\u0000b");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> UpstreamHeaders.toUpstream(nul, api(false), TOKEN, "10.1.2.3", "https", "api.example.com"));
+    }
+
+    @Test
+    void aLongValueIsForwardedByteForByte() {
+        String token = "Bearer " + "eyJhbGciOiJSUzI1NiJ9.".repeat(40);
+        MultiMap out = UpstreamHeaders.toUpstream(MultiMap.caseInsensitiveMultiMap().add("Authorization", token),
+                api(false), TOKEN, "10.1.2.3", "https", "api.example.com");
+        assertEquals(token, out.get("Authorization"));
+        assertTrue(((io.netty.handler.codec.http.HttpHeaders) out).getAll("Authorization").size() == 1);
+    }
+
+    @Test
     void hiddenCredentialsAndHopByHopHeadersStop() {
         MultiMap in = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer t").add("Connection", "close, X-Secret")
                 .add("X-Secret", "hop").add("Keep-Alive", "timeout=5").add("TE", "trailers");
