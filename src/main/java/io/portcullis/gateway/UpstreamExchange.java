@@ -91,19 +91,20 @@ final class UpstreamExchange {
     // ---- the exchange ----
 
     void start(UpstreamPool.Connection connection) {
-        if (done || response.closed()) {
+        if (done || response.closed() || response.ended()) {
             // the caller went away while a connection was found: the connection is still unused
             done = true;
             connection.done(true);
             return;
         }
+        // the caller went away: free the upstream connection instead of finishing the exchange
+        response.closeHandler(v -> abandon(false));
+        // a caller that breaks off mid-upload must not look like a complete body upstream; its own stream
+        // reset is not answered with one (RFC 9113 section 5.4.2)
+        request.exceptionHandler(e -> abandon(!(e instanceof io.vertx.core.http.StreamResetException)));
         this.connection = connection;
         connection.exchange = this;
         Channel channel = connection.channel;
-        // the caller went away: free the upstream connection instead of finishing the exchange
-        response.closeHandler(v -> abandon());
-        // a caller that breaks off mid-upload must not look like a complete body upstream
-        request.exceptionHandler(e -> abandon());
         lastReadNanos = System.nanoTime();
         timer = channel.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
         if (!hasBody) {
@@ -154,21 +155,26 @@ final class UpstreamExchange {
             return;
         }
         if (response.closed() || response.ended()) {
-            abandon();
+            abandon(false);
             return;
         }
         // after a CONNECT's 2xx the connection is a tunnel, never the next request's
         keepAlive = HttpUtil.isKeepAlive(upstream) && !io.netty.handler.codec.http.HttpMethod.CONNECT.equals(head.method());
         try {
-            response.setStatusCode(status);
-            response.setStatusMessage(upstream.status().reasonPhrase());
             UpstreamHeaders.toCaller(new HeadersAdaptor(upstream.headers()), response.headers());
         } catch (IllegalArgumentException e) {
-            // a value the caller's side will not carry: the caller gets a 502 of its own, none of these headers
-            response.headers().clear();
+            // a value the caller's side will not carry: the caller gets a 502 of its own with none of the
+            // upstream's headers (its X-Request-Id, which the upstream's never replace, stays)
+            for (String name : upstream.headers().names()) {
+                if (!name.equalsIgnoreCase("X-Request-Id")) {
+                    response.headers().remove(name);
+                }
+            }
             failed(e);
             return;
         }
+        response.setStatusCode(status);
+        response.setStatusMessage(upstream.status().reasonPhrase());
         if (!upstream.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && request.version() != io.vertx.core.http.HttpVersion.HTTP_1_0) {
             response.setChunked(true);
         }
@@ -227,9 +233,10 @@ final class UpstreamExchange {
 
     /**
      * The caller went away, or broke off its upload: the upstream connection is closed, not reused, and
-     * a caller still connected gets its response broken off (it sent no whole request to answer).
+     * a caller still connected gets its response broken off (it sent no whole request to answer) when
+     * {@code resetCaller}.
      */
-    private void abandon() {
+    private void abandon(boolean resetCaller) {
         if (done) {
             return;
         }
@@ -238,7 +245,7 @@ final class UpstreamExchange {
         if (connection != null) {
             connection.done(false);
         }
-        if (!response.closed() && !response.ended()) {
+        if (resetCaller && !response.closed() && !response.ended()) {
             response.reset();
         }
     }

@@ -55,9 +55,9 @@ public final class UpstreamHeaders {
     public static MultiMap toUpstream(MultiMap incoming, ApiView api, VerifiedToken token, String remoteAddress,
                                       String scheme, String host) {
         Set<String> connectionListed = listedInConnection(incoming);
-        // validating (names and values): this map is the upstream request's head as Netty encodes it, and
-        // HTTP/2's decoder does not check values for CR, LF or NUL
-        MultiMap out = io.vertx.core.http.HttpHeaders.headers();
+        // this map is the upstream request's head as Netty encodes it: every value the caller sent is checked
+        // (forwardable), since HTTP/2's decoder checks none; the names were checked by both decoders
+        MultiMap out = MultiMap.caseInsensitiveMultiMap();
         incoming.forEach(header -> {
             // CGI-style upstreams read X_Consumer_Username as X-Consumer-Username: those spellings go too
             String name = header.getKey().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -65,7 +65,7 @@ public final class UpstreamHeaders {
                     || (api.hideCredentials() && name.equals("authorization"))) {
                 return;
             }
-            out.add(header.getKey(), asBytes(header.getValue()));
+            out.add(header.getKey(), forwardable(asBytes(header.getValue())));
         });
         out.set("X-Consumer-Custom-ID", token.subscriptionId());
         out.set("X-Consumer-Username", token.applicationId() + "$" + api.id());
@@ -106,6 +106,19 @@ public final class UpstreamHeaders {
     static CharSequence asBytes(String value) {
         return value.length() < LONG_VALUE ? value
                 : new io.netty.util.AsciiString(value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), false);
+    }
+
+    /**
+     * RFC 9110 section 5.5: no control character but HTAB, and no DEL, so no CR or LF at all (a folded
+     * line, CR LF and a space, is refused too: RFC 9112 section 5.2 forbids sending one).
+     *
+     * @throws IllegalArgumentException for a value that HTTP/1.1 cannot carry
+     */
+    static CharSequence forwardable(CharSequence value) {
+        if (io.netty.handler.codec.http.HttpHeaderValidationUtil.validateValidHeaderValue(value) != -1) {
+            throw new IllegalArgumentException("A header value has a character HTTP/1.1 cannot carry");
+        }
+        return value;
     }
 
     /** Below this, a header value is kept as it is: the copy would cost more than it saves. */

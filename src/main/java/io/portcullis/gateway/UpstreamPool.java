@@ -118,7 +118,9 @@ final class UpstreamPool {
                     @Override
                     protected void initChannel(Channel channel) {
                         if (tls != null) {
-                            SslHandler handler = tls.newHandler(channel.alloc(), host, port);
+                            // the name TLS checks and sends (SNI): an IPv6 literal without its URI brackets
+                            String peer = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+                            SslHandler handler = tls.newHandler(channel.alloc(), peer, port);
                             SSLParameters parameters = handler.engine().getSSLParameters();
                             parameters.setEndpointIdentificationAlgorithm("HTTPS");
                             handler.engine().setSSLParameters(parameters);

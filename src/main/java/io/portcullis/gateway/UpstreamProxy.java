@@ -114,10 +114,18 @@ public class UpstreamProxy {
                 head.remove(HttpHeaderNames.CONTENT_LENGTH);
             }
         }
+        String target = upstreamUri(upstream, rest, request.query());
+        if (!forwardableToken(target) || !forwardableToken(request.method().name())) {
+            // a control character, space or DEL in an HTTP/2 :path or :method: an upstream that splits its
+            // request line on any whitespace would read another target
+            request.resume();
+            GatewayResponses.error(request.response(), 400, "invalid_request", "The request cannot be forwarded");
+            return;
+        }
         DefaultHttpRequest upstreamHead;
         try {
             upstreamHead = new DefaultHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
-                    io.netty.handler.codec.http.HttpMethod.valueOf(request.method().name()), upstreamUri(upstream, rest, request.query()), head);
+                    io.netty.handler.codec.http.HttpMethod.valueOf(request.method().name()), target, head);
         } catch (IllegalArgumentException e) {
             // a method or path HTTP/1.1 cannot carry (HTTP/2's :method and :path are not checked for spaces or CR/LF)
             request.resume();
@@ -127,6 +135,17 @@ public class UpstreamProxy {
         HttpUtil.setKeepAlive(upstreamHead, true);
         UpstreamExchange exchange = new UpstreamExchange(request, upstreamHead, hasBody, timeoutMillis, outcome);
         pool.acquire(exchange, (int) Math.min(timeoutMillis, 10_000));
+    }
+
+    /** No character at or below a space, and no DEL: what a request line's method and target may not hold. */
+    static boolean forwardableToken(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c == 0x7F) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static HttpHeaders copy(MultiMap headers) {

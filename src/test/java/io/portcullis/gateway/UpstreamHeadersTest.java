@@ -60,6 +60,12 @@ class UpstreamHeadersTest {
         MultiMap in = MultiMap.caseInsensitiveMultiMap().add("X-Note", "a\r\nX-Consumer-Custom-ID: victim");
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> UpstreamHeaders.toUpstream(in, api(false), TOKEN, "10.1.2.3", "https", "api.example.com"));
+        MultiMap folded = MultiMap.caseInsensitiveMultiMap().add("X-Note", "a\r\n X-Consumer-Custom-ID: victim");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> UpstreamHeaders.toUpstream(folded, api(false), TOKEN, "10.1.2.3", "https", "api.example.com"));
+        MultiMap longFolded = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + "x".repeat(100) + "\n\tX-A: b");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> UpstreamHeaders.toUpstream(longFolded, api(false), TOKEN, "10.1.2.3", "https", "api.example.com"));
         MultiMap nul = MultiMap.caseInsensitiveMultiMap().add("X-Note", "a\u0000b");
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> UpstreamHeaders.toUpstream(nul, api(false), TOKEN, "10.1.2.3", "https", "api.example.com"));
