@@ -237,13 +237,8 @@ final class UpstreamExchange {
      * {@code resetCaller}.
      */
     private void abandon(boolean resetCaller) {
-        if (done) {
+        if (!endWithoutReuse()) {
             return;
-        }
-        done = true;
-        cancelTimer();
-        if (connection != null) {
-            connection.done(false);
         }
         if (resetCaller && !response.closed() && !response.ended()) {
             response.reset();
@@ -252,13 +247,8 @@ final class UpstreamExchange {
 
     /** The upstream failed: refused, timed out, reset, or malformed. */
     void failed(Throwable cause) {
-        if (done) {
+        if (!endWithoutReuse()) {
             return;
-        }
-        done = true;
-        cancelTimer();
-        if (connection != null) {
-            connection.done(false);
         }
         // the body was paused for the upstream; let it drain (the handler ignores it now) so that the
         // caller's connection can be reused
@@ -275,6 +265,19 @@ final class UpstreamExchange {
         GatewayResponses.error(response, status, timeout ? "gateway_timeout" : "bad_gateway",
                 timeout ? "The upstream did not answer in time" : (cause instanceof ConnectException
                         ? "The upstream refused the connection" : "The upstream failed"));
+    }
+
+    /** Ends the exchange with its upstream connection closed, never reused; false when it had ended already. */
+    private boolean endWithoutReuse() {
+        if (done) {
+            return false;
+        }
+        done = true;
+        cancelTimer();
+        if (connection != null) {
+            connection.done(false);
+        }
+        return true;
     }
 
     private void cancelTimer() {
