@@ -350,6 +350,13 @@ class MutualTlsTest {
         assertEquals(HttpClient.Version.HTTP_2, overH2.version());
         assertEquals(200, overH2.statusCode(), overH2.body());
         assertFalse(overH2.body().toLowerCase().contains("transfer-encoding"), overH2.body());
+        // and a POST's body, which HTTP/2 carries in DATA frames, reaches it whole over HTTP/1.1
+        HttpResponse<String> postH2 = h2.send(HttpRequest.newBuilder(URI.create(TLS + "/" + api + "/hello"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, postH2.version());
+        assertEquals(200, postH2.statusCode(), postH2.body());
+        assertTrue(postH2.body().contains("\"bodyBytes\":100000"), postH2.body());
 
         // over TLS without a certificate, with another certificate, and over plain HTTP
         assertInvalidToken(gateway(https(null), TLS, token, Map.of()));
