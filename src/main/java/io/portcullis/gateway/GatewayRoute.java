@@ -196,7 +196,7 @@ public class GatewayRoute {
             GatewayResponses.error(ctx.response(), 508, "loop_detected", "The request is looping through the gateway");
             return;
         }
-        io.vertx.core.MultiMap headers;
+        io.vertx.core.http.impl.headers.HeadersMultiMap headers;
         try {
             headers = UpstreamHeaders.toUpstream(request.headers(), api, token,
                     request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress(), publicScheme, publicHost);

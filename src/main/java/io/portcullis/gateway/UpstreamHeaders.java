@@ -3,6 +3,7 @@ package io.portcullis.gateway;
 import io.portcullis.registry.ApiView;
 import io.portcullis.token.VerifiedToken;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
 
 import java.util.Locale;
 import java.util.Set;
@@ -52,12 +53,12 @@ public final class UpstreamHeaders {
      * @param scheme the public URL's scheme, and {@code host} its authority: never the request's
      *               (docs/contract.md#gateway), which a caller chooses
      */
-    public static MultiMap toUpstream(MultiMap incoming, ApiView api, VerifiedToken token, String remoteAddress,
+    public static HeadersMultiMap toUpstream(MultiMap incoming, ApiView api, VerifiedToken token, String remoteAddress,
                                       String scheme, String host) {
         Set<String> connectionListed = listedInConnection(incoming);
         // this map is the upstream request's head as Netty encodes it: every value the caller sent is checked
         // (forwardable), since HTTP/2's decoder checks none; the names were checked by both decoders
-        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+        HeadersMultiMap out = HeadersMultiMap.headers();
         incoming.forEach(header -> {
             // CGI-style upstreams read X_Consumer_Username as X-Consumer-Username: those spellings go too
             String name = header.getKey().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -65,7 +66,7 @@ public final class UpstreamHeaders {
                     || (api.hideCredentials() && name.equals("authorization"))) {
                 return;
             }
-            out.add(header.getKey(), forwardable(asBytes(header.getValue())));
+            out.add((CharSequence) header.getKey(), forwardable(asBytes(header.getValue())));
         });
         out.set("X-Consumer-Custom-ID", token.subscriptionId());
         out.set("X-Consumer-Username", token.applicationId() + "$" + api.id());

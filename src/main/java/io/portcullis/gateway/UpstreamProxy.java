@@ -2,12 +2,11 @@ package io.portcullis.gateway;
 
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.portcullis.registry.ApiView;
-import io.vertx.core.MultiMap;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.impl.ContextInternal;
@@ -68,7 +67,7 @@ public class UpstreamProxy {
      * @param headers what the upstream receives ({@link UpstreamHeaders#toUpstream}), used as the request head's
      *                headers as they are
      */
-    public void forward(HttpServerRequest request, ApiView api, String rest, MultiMap headers, Outcome outcome) {
+    public void forward(HttpServerRequest request, ApiView api, String rest, HeadersMultiMap headers, Outcome outcome) {
         URI upstream = api.upstream();
         if (upstream == null) {
             // written before upstream URLs were checked: never guess a host (java.net.URI would say none, Vert.x localhost)
@@ -100,18 +99,17 @@ public class UpstreamProxy {
         boolean hasBody = !request.isEnded() && (chunked
                 || request.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !bodylessMethod && !"0".equals(length)
                 || length != null && !"0".equals(length));
-        // the MultiMap Vert.x makes is Netty's HttpHeaders too: the head carries it without a copy
-        HttpHeaders head = headers instanceof HttpHeaders netty ? netty : copy(headers);
-        head.set(HttpHeaderNames.HOST, pool.hostHeader());
+        // Vert.x's header map is Netty's HttpHeaders too: the head carries it without a copy
+        headers.set(HttpHeaderNames.HOST, pool.hostHeader());
         if (hasBody && length == null) {
-            head.set(HttpHeaderNames.TRANSFER_ENCODING, io.netty.handler.codec.http.HttpHeaderValues.CHUNKED);
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, io.netty.handler.codec.http.HttpHeaderValues.CHUNKED);
         } else if (!hasBody) {
-            head.remove(HttpHeaderNames.TRANSFER_ENCODING);
+            headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
             if (!bodylessMethod) {
                 // RFC 9110 section 8.6: a method that gives content a meaning says there is none
-                head.set(HttpHeaderNames.CONTENT_LENGTH, io.netty.handler.codec.http.HttpHeaderValues.ZERO);
+                headers.set(HttpHeaderNames.CONTENT_LENGTH, io.netty.handler.codec.http.HttpHeaderValues.ZERO);
             } else {
-                head.remove(HttpHeaderNames.CONTENT_LENGTH);
+                headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             }
         }
         String target = upstreamUri(upstream, rest, request.query());
@@ -122,16 +120,9 @@ public class UpstreamProxy {
             GatewayResponses.error(request.response(), 400, "invalid_request", "The request cannot be forwarded");
             return;
         }
-        DefaultHttpRequest upstreamHead;
-        try {
-            upstreamHead = new DefaultHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
-                    io.netty.handler.codec.http.HttpMethod.valueOf(request.method().name()), target, head);
-        } catch (IllegalArgumentException e) {
-            // a method or path HTTP/1.1 cannot carry (HTTP/2's :method and :path are not checked for spaces or CR/LF)
-            request.resume();
-            GatewayResponses.error(request.response(), 400, "invalid_request", "The request cannot be forwarded");
-            return;
-        }
+        // Netty's own request-line check refuses less (CR, LF, space) than forwardableToken has: it cannot throw here
+        DefaultHttpRequest upstreamHead = new DefaultHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpMethod.valueOf(request.method().name()), target, headers);
         HttpUtil.setKeepAlive(upstreamHead, true);
         UpstreamExchange exchange = new UpstreamExchange(request, upstreamHead, hasBody, timeoutMillis, outcome);
         pool.acquire(exchange, (int) Math.min(timeoutMillis, 10_000));
@@ -148,9 +139,4 @@ public class UpstreamProxy {
         return true;
     }
 
-    private static HttpHeaders copy(MultiMap headers) {
-        HttpHeaders copy = new io.netty.handler.codec.http.DefaultHttpHeaders(false);
-        headers.forEach(header -> copy.add(header.getKey(), header.getValue()));
-        return copy;
-    }
 }
