@@ -33,6 +33,16 @@ public final class UpstreamHeaders {
     static final java.util.List<String> IDENTITY_PREFIXES = java.util.List.of("x-consumer-", "x-authenticated-", "x-forwarded-",
             "x-credential-", "x-anonymous-", "x-auth-request-");
 
+    private static final io.netty.util.AsciiString CONSUMER_CUSTOM_ID = io.netty.util.AsciiString.cached("X-Consumer-Custom-ID");
+    private static final io.netty.util.AsciiString CONSUMER_USERNAME = io.netty.util.AsciiString.cached("X-Consumer-Username");
+    private static final io.netty.util.AsciiString AUTHENTICATED_SCOPE = io.netty.util.AsciiString.cached("X-Authenticated-Scope");
+    private static final io.netty.util.AsciiString AUTHENTICATED_CLIENT_ID = io.netty.util.AsciiString.cached("X-Authenticated-Client-Id");
+    private static final io.netty.util.AsciiString FORWARDED_FOR = io.netty.util.AsciiString.cached("X-Forwarded-For");
+    private static final io.netty.util.AsciiString FORWARDED_PROTO = io.netty.util.AsciiString.cached("X-Forwarded-Proto");
+    private static final io.netty.util.AsciiString FORWARDED_HOST = io.netty.util.AsciiString.cached("X-Forwarded-Host");
+    private static final io.netty.util.AsciiString VIA = io.netty.util.AsciiString.cached("Via");
+    private static final io.netty.util.AsciiString VIA_PORTCULLIS = io.netty.util.AsciiString.cached("1.1 portcullis");
+
     static boolean identityPrefixed(String name) {
         for (String prefix : IDENTITY_PREFIXES) {
             if (name.startsWith(prefix)) {
@@ -68,19 +78,21 @@ public final class UpstreamHeaders {
             }
             out.add((CharSequence) header.getKey(), forwardable(asBytes(header.getValue())));
         });
-        out.set("X-Consumer-Custom-ID", token.subscriptionId());
-        out.set("X-Consumer-Username", token.applicationId() + "$" + api.id());
+        // added, not set: the caller's own copies were all dropped above; and the names are AsciiStrings, whose
+        // hash is kept and whose bytes Netty copies in one piece (a String is hashed and written a character at a time)
+        out.add(CONSUMER_CUSTOM_ID, token.subscriptionId());
+        out.add(CONSUMER_USERNAME, token.applicationId() + "$" + api.id());
         if (!token.scopes().isEmpty()) {
-            out.set("X-Authenticated-Scope", String.join(" ", token.scopes().stream().sorted().toList()));
+            out.add(AUTHENTICATED_SCOPE, String.join(" ", token.scopes().stream().sorted().toList()));
         }
-        out.set("X-Authenticated-Client-Id", token.clientId());
-        out.set("X-Forwarded-For", remoteAddress);
-        out.set("X-Forwarded-Proto", scheme);
+        out.add(AUTHENTICATED_CLIENT_ID, token.clientId());
+        out.add(FORWARDED_FOR, remoteAddress);
+        out.add(FORWARDED_PROTO, scheme);
         if (host != null) {
-            out.set("X-Forwarded-Host", host);
+            out.add(FORWARDED_HOST, host);
         }
         // RFC 9110 section 7.6.3; also how a request that loops back into the gateway is recognised
-        out.add("Via", "1.1 portcullis");
+        out.add(VIA, VIA_PORTCULLIS);
         return out;
     }
 

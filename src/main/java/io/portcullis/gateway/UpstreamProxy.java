@@ -34,7 +34,7 @@ public class UpstreamProxy {
     /** The JDK's trust store and host name verification, as Vert.x's client had them. */
     private final SslContext tls;
     /** An event loop's own pools, by upstream: a connection lives on the loop whose requests use it. */
-    private final ThreadLocal<Map<String, UpstreamPool>> pools = ThreadLocal.withInitial(HashMap::new);
+    private final ThreadLocal<Map<Origin, UpstreamPool>> pools = ThreadLocal.withInitial(HashMap::new);
 
     public UpstreamProxy(Vertx vertx) {
         this.vertx = (VertxInternal) vertx;
@@ -56,6 +56,10 @@ public class UpstreamProxy {
             path = "/";
         }
         return query == null ? path : path + "?" + query;
+    }
+
+    /** An upstream's scheme, host and port: the requests to one share its connections, whatever their path. */
+    private record Origin(String scheme, String host, int port) {
     }
 
     /** Events a proxied exchange reports, for the caller to count or log. */
@@ -85,7 +89,8 @@ public class UpstreamProxy {
         boolean tlsUpstream = "https".equalsIgnoreCase(upstream.getScheme());
         int port = upstream.getPort() > 0 ? upstream.getPort() : tlsUpstream ? 443 : 80;
         String host = upstream.getHost();
-        UpstreamPool pool = pools.get().computeIfAbsent(upstream.getScheme() + "://" + host + ":" + port,
+        // the URI's own strings, whose hashes they keep: no key string built per request
+        UpstreamPool pool = pools.get().computeIfAbsent(new Origin(upstream.getScheme(), host, port),
                 key -> new UpstreamPool(context.nettyEventLoop(), vertx.transport().channelFactory(false),
                         vertx.nettyAddressResolverGroup(), host, port, tlsUpstream ? tls : null));
         long timeoutMillis = api.upstreamTimeoutSeconds() * 1000L;

@@ -20,7 +20,7 @@ public class Metrics {
      * The hot paths' meters by their tags: Micrometer builds and sorts a meter's id on every
      * register(), which was a visible part of a warm gateway request. Bounded as the tags are.
      */
-    private final java.util.concurrent.ConcurrentHashMap<String, io.micrometer.core.instrument.Meter> hot =
+    private final java.util.concurrent.ConcurrentHashMap<Object, io.micrometer.core.instrument.Meter> hot =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     public Metrics(MeterRegistry meters, Registry registry) {
@@ -67,9 +67,13 @@ public class Metrics {
 
     public void gatewayRequest(String apiId, int status, long nanos) {
         String api = api(apiId);
-        ((Timer) hot.computeIfAbsent("gateway " + api + " " + status, k -> Timer.builder("portcullis.gateway.requests")
+        // a record, not a concatenated string, for the key: its hash is the id's, which the id string keeps
+        ((Timer) hot.computeIfAbsent(new GatewayKey(api, status), k -> Timer.builder("portcullis.gateway.requests")
                 .description("Requests through the gateway").tag("api", api).tag("status", Integer.toString(status))
                 .publishPercentileHistogram().register(meters))).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private record GatewayKey(String api, int status) {
     }
 
     public void upstreamFailure(String apiId, String kind) {
