@@ -78,22 +78,27 @@ public final class UpstreamHeaders {
             }
             out.add((CharSequence) header.getKey(), forwardable(asBytes(header.getValue())));
         });
-        // added, not set: the caller's own copies were all dropped above; and the names are AsciiStrings, whose
-        // hash is kept and whose bytes Netty copies in one piece (a String is hashed and written a character at a time)
-        out.add(CONSUMER_CUSTOM_ID, token.subscriptionId());
-        out.add(CONSUMER_USERNAME, token.applicationId() + "$" + api.id());
+        // added, not set: the caller's own copies were all dropped above (UpstreamHeadersTest sends every one);
+        // and the names are AsciiStrings, whose hash is kept and whose bytes Netty copies in one piece (a String
+        // is hashed and written a character at a time). A missing value is no header, as set() made it.
+        addPresent(out, CONSUMER_CUSTOM_ID, token.subscriptionId());
+        addPresent(out, CONSUMER_USERNAME, token.applicationId() + "$" + api.id());
         if (!token.scopes().isEmpty()) {
-            out.add(AUTHENTICATED_SCOPE, String.join(" ", token.scopes().stream().sorted().toList()));
+            addPresent(out, AUTHENTICATED_SCOPE, String.join(" ", token.scopes().stream().sorted().toList()));
         }
-        out.add(AUTHENTICATED_CLIENT_ID, token.clientId());
-        out.add(FORWARDED_FOR, remoteAddress);
-        out.add(FORWARDED_PROTO, scheme);
-        if (host != null) {
-            out.add(FORWARDED_HOST, host);
-        }
+        addPresent(out, AUTHENTICATED_CLIENT_ID, token.clientId());
+        addPresent(out, FORWARDED_FOR, remoteAddress);
+        addPresent(out, FORWARDED_PROTO, scheme);
+        addPresent(out, FORWARDED_HOST, host);
         // RFC 9110 section 7.6.3; also how a request that loops back into the gateway is recognised
         out.add(VIA, VIA_PORTCULLIS);
         return out;
+    }
+
+    private static void addPresent(HeadersMultiMap out, io.netty.util.AsciiString name, String value) {
+        if (value != null) {
+            out.add(name, value);
+        }
     }
 
     /**

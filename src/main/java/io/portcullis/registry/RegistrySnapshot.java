@@ -22,7 +22,7 @@ public record RegistrySnapshot(Map<String, AuthMethodView> authMethods, Map<Stri
         Map<String, ApiView> byPath = new java.util.HashMap<>();
         for (ApiView api : apis.values()) {
             if (!RegistryRules.BUILTIN_ADMIN_API.equals(api.id())) {
-                byPath.putIfAbsent(api.requestPath(), api);
+                byPath.putIfAbsent(java.util.Objects.requireNonNull(api.requestPath(), "an API's request path"), api);
             }
         }
         return new RegistrySnapshot(Map.copyOf(authMethods), Map.copyOf(plans), java.util.Collections.unmodifiableMap(new java.util.HashMap<>(apis)), java.util.Collections.unmodifiableMap(byPath), Map.copyOf(trustedIssuers));

@@ -125,10 +125,30 @@ public class AccessTokenVerifier {
     /**
      * A token as the cache's key, hashed on its last characters only. String's hash reads every one of a
      * 700-character token's characters in a chain of multiplications (2% of a warm gateway request's CPU
-     * on Java 17); the last 32 are the signature's, which no caller can choose for a token that verifies,
-     * and only tokens that verified are stored, so a caller who picks a hash finds at most the entries any
-     * other lookup would compare against. Equality is still on the whole token.
+     * on Java 17); the last 32 are the signature's. Only tokens that verified are stored, and only in
+     * their one compact form ({@link #compactSerialization}): a caller can neither choose a stored token's
+     * last characters nor store spellings of one token that share them, so entries do not pile up under
+     * one hash. A lookup of any other token finds at most the entries any lookup would compare against.
+     * Equality is still on the whole token.
      */
+    /**
+     * RFC 7515 section 7.1 with section 2's BASE64URL (no padding, no other character): three parts of
+     * the URL-safe alphabet. jose4j's decoder skips characters outside it and stops at '=', so without
+     * this one token would verify in endless spellings ("~" anywhere in its signature, '=' after it).
+     */
+    static boolean compactSerialization(String token) {
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return dots == 2;
+    }
+
     static final class TokenKey {
         private static final int HASHED = 32;
         final String token;
@@ -155,7 +175,7 @@ public class AccessTokenVerifier {
     }
 
     private VerifiedToken verifyUncached(String token) {
-        if (token.length() > MAX_TOKEN_LENGTH) {
+        if (token.length() > MAX_TOKEN_LENGTH || !compactSerialization(token)) {
             throw new InvalidAccessTokenException("The access token is malformed");
         }
         VerifiedToken result;

@@ -257,6 +257,11 @@ class GatewayTest {
         refused("Bearer " + parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse(), "/" + api + "/x", "The access token is invalid");
         refused("Bearer not.a.jwt", "/" + api + "/x", "The access token is invalid");
         refused("Bearer " + token + " extra", "/" + api + "/x", "The access token is malformed");
+        // other spellings of a good token, which jose4j's lenient decoder reads as the same bytes (RFC 7515
+        // section 2: no padding, no character outside the URL-safe alphabet)
+        refused("Bearer " + parts[0] + "." + parts[1] + "." + parts[2].substring(0, 10) + "~" + parts[2].substring(10), "/" + api + "/x",
+                "The access token is malformed");
+        refused("Bearer " + token + "==", "/" + api + "/x", "The access token is malformed");
 
         long now = Instant.now().getEpochSecond();
         refused("Bearer " + sign(claims(api).issuedAt(now - 7200).expiresAt(now - 3600)), "/" + api + "/x", "The access token has expired");

@@ -55,6 +55,33 @@ class UpstreamHeadersTest {
     }
 
     @Test
+    void everyHeaderTheGatewayAddsIsItsOwnOnly() {
+        MultiMap clean = UpstreamHeaders.toUpstream(MultiMap.caseInsensitiveMultiMap(), api(false), TOKEN, "10.1.2.3", "https", "api.example.com");
+        MultiMap forged = MultiMap.caseInsensitiveMultiMap();
+        for (String name : clean.names()) {
+            // Via is the one the gateway adds to: a caller's Via stays, to count hops
+            if (!name.equalsIgnoreCase("Via")) {
+                forged.add(name, "forged").add(name.toLowerCase(java.util.Locale.ROOT), "forged").add(name.replace('-', '_'), "forged");
+            }
+        }
+        assertTrue(forged.size() >= 7, "every added name was sent");
+        MultiMap out = UpstreamHeaders.toUpstream(forged, api(false), TOKEN, "10.1.2.3", "https", "api.example.com");
+        assertEquals(clean.names(), out.names());
+        for (String name : clean.names()) {
+            assertEquals(clean.getAll(name), out.getAll(name), name);
+        }
+    }
+
+    @Test
+    void aMissingValueIsNoHeader() {
+        // a caller on a Unix domain socket has no address
+        MultiMap out = UpstreamHeaders.toUpstream(MultiMap.caseInsensitiveMultiMap(), api(false), TOKEN, null, "https", null);
+        assertFalse(out.contains("X-Forwarded-For"));
+        assertFalse(out.contains("X-Forwarded-Host"));
+        assertEquals("https", out.get("X-Forwarded-Proto"));
+    }
+
+    @Test
     void aValueHttp11CannotCarryIsRefusedNotForwarded() {
         // HTTP/2's decoder checks no values: a CR LF must not become a header (or a request) of its own upstream
         MultiMap in = MultiMap.caseInsensitiveMultiMap().add("X-Note", "a\r\nX-Consumer-Custom-ID: victim");

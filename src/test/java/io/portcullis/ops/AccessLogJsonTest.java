@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The access log's own JSON lines against Quarkus's JSON formatter: the same bytes, or not used at all. */
 class AccessLogJsonTest {
-    /** As LoggingJsonRecorder builds it with quarkus.log.console.json's defaults. */
+    /** As LoggingJsonRecorder builds it with quarkus.log.console.json's defaults, on a system whose zone is UTC. */
     private static JsonFormatter quarkusDefault() {
         return configure(new JsonFormatter());
     }
@@ -101,6 +101,9 @@ class AccessLogJsonTest {
     void anyOtherSettingKeepsTheConfiguredFormatter() {
         JsonFormatter zone = quarkusDefault();
         zone.setZoneId("Europe/Paris");
+        // at +00:00 in winter, as every sample is: the summer's +01:00 would differ
+        JsonFormatter london = quarkusDefault();
+        london.setZoneId("Europe/London");
         JsonFormatter excluded = quarkusDefault();
         excluded.setExcludedKeys(Set.of("hostName"));
         JsonFormatter additional = quarkusDefault();
@@ -116,11 +119,14 @@ class AccessLogJsonTest {
         details.setPrintDetails(true);
         JsonFormatter delimiter = quarkusDefault();
         delimiter.setRecordDelimiter("\r\n");
-        for (ExtFormatter formatter : List.of(zone, excluded, additional, ecs, pretty, dates, details, new PatternFormatter("%m%n"))) {
-            assertFalse(AccessLogJson.writesAsLine(formatter), String.valueOf(List.of(zone, excluded, additional, ecs, pretty, dates, details).indexOf(formatter)));
+        for (ExtFormatter formatter : List.of(zone, london, excluded, additional, ecs, pretty, dates, details, new PatternFormatter("%m%n"))) {
+            assertFalse(AccessLogJson.writesAsLine(formatter), String.valueOf(List.of(zone, london, excluded, additional, ecs, pretty, dates, details).indexOf(formatter)));
         }
-        // another delimiter is still the same line, ended as configured
+        // another delimiter is still the same line, ended as configured; UTC by another name is UTC
         assertTrue(AccessLogJson.writesAsLine(delimiter));
+        JsonFormatter etc = quarkusDefault();
+        etc.setZoneId("Etc/UTC");
+        assertTrue(AccessLogJson.writesAsLine(etc));
     }
 
     @Test
@@ -140,5 +146,6 @@ class AccessLogJsonTest {
         AccessLogJson.unwrap(wrapped);
         assertSame(before, console.getFormatter());
         assertTrue(wrapped.isEmpty());
+        async.close();
     }
 }
