@@ -5,7 +5,8 @@
 # spread: the JIT compilers and the GC run beside it there).
 # Usage: bench/startup.sh                      (lib.sh's options, the `java` on the PATH)
 #        JAVA_BIN=/path/to/jdk-25/bin/java EXTRA_JAVA_OPTS='-XX:AOTCache=target/quarkus-app/app.aot -XX:AOTMode=on' bench/startup.sh
-#        (AOTMode=on: a cache that does not match stops the run instead of being skipped with a warning)
+#        EXTRA_JAVA_OPTS='-XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa -Xshare:on' bench/startup.sh   (JDK 17's AppCDS archive)
+#        (AOTMode=on, -Xshare:on: a cache that does not match stops the run instead of being skipped with a warning)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-3}
