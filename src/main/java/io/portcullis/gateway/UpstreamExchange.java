@@ -253,7 +253,8 @@ final class UpstreamExchange {
         // the body was paused for the upstream; let it drain (the handler ignores it now) so that the
         // caller's connection can be reused
         request.resume();
-        boolean timeout = cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException;
+        boolean timeout = cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException
+                || cause instanceof io.netty.handler.ssl.SslHandshakeTimeoutException;
         int status = timeout ? 504 : 502;
         outcome.upstreamFailed(status, cause.getClass().getSimpleName());
         if (responded || response.headWritten() || response.closed()) {

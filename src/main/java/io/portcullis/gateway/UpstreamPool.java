@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -15,8 +16,10 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import javax.net.ssl.SSLParameters;
 import java.net.InetSocketAddress;
@@ -121,6 +124,9 @@ final class UpstreamPool {
                             // the name TLS checks and sends (SNI): an IPv6 literal without its URI brackets
                             String peer = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
                             SslHandler handler = tls.newHandler(channel.alloc(), peer, port);
+                            // the handshake is part of connecting: past the connect timeout it is a 504, as a
+                            // TCP connect that takes as long (Netty's own bound is 10 s, whatever the API's)
+                            handler.setHandshakeTimeoutMillis(connectTimeoutMillis);
                             SSLParameters parameters = handler.engine().getSSLParameters();
                             parameters.setEndpointIdentificationAlgorithm("HTTPS");
                             handler.engine().setSSLParameters(parameters);
@@ -129,7 +135,19 @@ final class UpstreamPool {
                         channel.pipeline().addLast(new HttpClientCodec(), new Connection(UpstreamPool.this, channel));
                     }
                 });
-        bootstrap.connect(host, port).addListener((ChannelFuture connected) -> {
+        ChannelFuture connecting = bootstrap.connect(host, port);
+        // CONNECT_TIMEOUT_MILLIS starts once the name is resolved: a name server that does not answer must
+        // not hold the request past the connect timeout either (UpstreamNameResolver looks names up off the loop)
+        ScheduledFuture<?> deadline = loop.schedule(() -> {
+            if (connecting.isDone()) {
+                return;
+            }
+            exchange.failed(new ConnectTimeoutException("No connection to the upstream within the connect timeout"));
+            // the listener below counts the connection out; a lookup that ends later connects nothing
+            connecting.cancel(false);
+        }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
+        connecting.addListener((ChannelFuture connected) -> {
+            deadline.cancel(false);
             if (!connected.isSuccess()) {
                 // never active, so never inactive either: counted out here
                 open--;
@@ -215,6 +233,16 @@ final class UpstreamPool {
             if (current != null) {
                 current.failed(new java.nio.channels.ClosedChannelException());
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+                // before the close that follows it, whose ClosedChannelException would say less
+                exceptionCaught(ctx, handshake.cause());
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         @Override

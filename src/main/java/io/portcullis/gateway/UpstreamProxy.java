@@ -35,6 +35,12 @@ public class UpstreamProxy {
     private final SslContext tls;
     /** An event loop's own pools, by upstream: a connection lives on the loop whose requests use it. */
     private final ThreadLocal<Map<Origin, UpstreamPool>> pools = ThreadLocal.withInitial(HashMap::new);
+    /**
+     * Upstream host names, looked up off the event loops. Four lookups at once: a name is looked up only
+     * when a pool opens a connection and the JDK's cache (30 s) has lost it, and the JDK joins lookups of
+     * one name; more threads would only wait on the same name server.
+     */
+    private final UpstreamNameResolver names = new UpstreamNameResolver(4);
 
     public UpstreamProxy(Vertx vertx) {
         this.vertx = (VertxInternal) vertx;
@@ -43,6 +49,11 @@ public class UpstreamProxy {
         } catch (SSLException e) {
             throw new IllegalStateException("No TLS client context", e);
         }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        names.close();
     }
 
     /** Where a request under the API's path goes: Kong's strip_path, the request path replaced by the upstream's. */
@@ -92,7 +103,7 @@ public class UpstreamProxy {
         // the URI's own strings, whose hashes they keep: no key string built per request
         UpstreamPool pool = pools.get().computeIfAbsent(new Origin(upstream.getScheme(), host, port),
                 key -> new UpstreamPool(context.nettyEventLoop(), vertx.transport().channelFactory(false),
-                        vertx.nettyAddressResolverGroup(), host, port, tlsUpstream ? tls : null));
+                        names, host, port, tlsUpstream ? tls : null));
         long timeoutMillis = api.upstreamTimeoutSeconds() * 1000L;
 
         boolean chunked = request.headers().contains("Transfer-Encoding", "chunked", true);

@@ -350,6 +350,28 @@ class GatewayTest {
     }
 
     @Test
+    void anUpstreamNamedByItsHostNameIsReached() {
+        // a name, not a literal: looked up off the event loop (UpstreamNameResolver)
+        String named = createApi(upstream.url("/base").replace("127.0.0.1", "localhost"), false, 2, List.of(Fixtures.PLAN));
+        IssuedCredentials c = fixtures.subscribe(named);
+        String t = TokenClient.token(named, c.clientId(), c.clientSecret(), null);
+        given().urlEncodingEnabled(false).header("Authorization", "Bearer " + t).get("/" + named + "/items?q=1").then()
+                .statusCode(200).body("uri", equalTo("/base/items?q=1"));
+    }
+
+    @Test
+    void aTlsUpstreamThatNeverAnswersItsHandshakeIs504() throws Exception {
+        // the kernel accepts the connection into the backlog; nothing ever answers the ClientHello
+        try (var silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String mute = createApi("https://127.0.0.1:" + silent.getLocalPort(), false, 1, List.of(Fixtures.PLAN));
+            IssuedCredentials c = fixtures.subscribe(mute);
+            String t = TokenClient.token(mute, c.clientId(), c.clientSecret(), null);
+            given().header("Authorization", "Bearer " + t).get("/" + mute + "/x").then()
+                    .statusCode(504).contentType("application/json").body("error", equalTo("gateway_timeout"));
+        }
+    }
+
+    @Test
     void slowUpstreamIs504AfterTheApisTimeout() {
         // the upstream answers after 3 s, so a 504 is the API's 2 s timeout; it cannot have come sooner
         long start = System.nanoTime();
