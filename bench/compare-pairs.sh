@@ -2,18 +2,11 @@
 # The alternating runs of bench/compare.sh, started by the peers' harness once oidc-provider is up (its
 # AFTER_SETUP): Portcullis and the peer, warmed, then PAIRS pairs of timed runs, and one table.
 set -euo pipefail
+. "$BENCH_DIR/lib.sh"
 PEER_PID=$(pgrep -f "node server.mjs" | head -n 1)
 PEER_FORM="grant_type=client_credentials&client_id=$CLIENT_ID&client_secret=$CLIENT_SECRET&scope=$SCOPE"
-HZ=$(getconf CLK_TCK)
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() {  # PID URL FORM SECONDS -> "tokens/s cpu_ms/token p99 non200"
-  local t0 out req non200
-  t0=$(ticks "$1")
-  out=$(FORM="$3" REQUEST=token wrk -t2 -c"$CONNS" -d"$4s" -s "$BENCH_DIR/status.lua" "$2")
-  req=$(echo "$out" | sed -nE 's/^STATUS requests=([0-9]+).*/\1/p')
-  non200=$(echo "$out" | awk '/^STATUS / {for (i = 2; i <= NF; i++) if ($i ~ /^[0-9][0-9][0-9]=/ && $i !~ /^200=/) {split($i, kv, "="); s += kv[2]}} END {print s + 0}')
-  awk -v r="$req" -v t="$(( $(ticks "$1") - t0 ))" -v hz="$HZ" -v d="$4" -v p99="$(echo "$out" | sed -nE 's/.*p99_ms=([0-9.]+).*/\1/p')" -v e="$non200" \
-    'BEGIN {printf "%.0f %.3f %s %d\n", r / d, t * 1000 / hz / r, p99, e}'
+  FORM="$3" REQUEST=token PIDS="$1" OK='^200$' timed_wrk "$CONNS" "$4" "$2"
 }
 for form_url in "$PORTCULLIS_FORM $PORTCULLIS_URL" "$PEER_FORM $TOKEN_URL"; do
   set -- $form_url

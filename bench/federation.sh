@@ -26,25 +26,14 @@ URL=http://127.0.0.1:$PORT/auth/default/api/api-0001/token
 SECRET_FORM="grant_type=client_credentials&client_id=bench-client-00001&client_secret=$BENCH_SECRET&scope=read"
 FEDERATED_FORM="grant_type=client_credentials&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer&client_assertion=$ASSERTION&scope=read"
 
-LOG=$(mktemp)
-bash -c "exec $(server_cmd "$ALG")" > "$LOG" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null || true; rm -f "$LOG" "$PORTCULLIS_WORKLOAD_KEY"' EXIT
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
+CLEANUP=$PORTCULLIS_WORKLOAD_KEY
+start_portcullis "$ALG"
 for form in "$SECRET_FORM" "$FEDERATED_FORM"; do
   curl -s -X POST -d "$form" "$URL" | grep -q access_token || { echo "a token request failed before the runs" >&2; curl -s -X POST -d "$form" "$URL" >&2; exit 1; }
 done
 
-ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
-HZ=$(getconf CLK_TCK)
 run() {  # NAME FORM SECONDS -> "NAME tokens/s cpu_ms/token p99 non200"
-  local t0 out req non200
-  t0=$(ticks)
-  out=$(FORM="$2" REQUEST=token wrk -t2 -c"$CONNS" -d"$3s" -s "$BENCH_DIR/status.lua" "$URL")
-  req=$(echo "$out" | sed -nE 's/^STATUS requests=([0-9]+).*/\1/p')
-  non200=$(echo "$out" | awk '/^STATUS / {for (i = 2; i <= NF; i++) if ($i ~ /^[0-9][0-9][0-9]=/ && $i !~ /^200=/) {split($i, kv, "="); s += kv[2]}} END {print s + 0}')
-  awk -v n="$1" -v r="$req" -v t="$(( $(ticks) - t0 ))" -v hz="$HZ" -v d="$3" -v p99="$(echo "$out" | sed -nE 's/.*p99_ms=([0-9.]+).*/\1/p')" -v e="$non200" \
-    'BEGIN {printf "%s %.0f %.3f %s %d\n", n, r / d, t * 1000 / hz / r, p99, e}'
+  echo "$1 $(FORM="$2" REQUEST=token PIDS=$PID OK='^200$' timed_wrk "$CONNS" "$3" "$URL")"
 }
 bench_log "warming up both paths, ${WARMUP}s each"
 run warm-secret "$SECRET_FORM" "$WARMUP" >/dev/null

@@ -107,23 +107,16 @@ SIGNATURE=${TOKEN##*.}; FLIPPED=${SIGNATURE:0:10}$([ "${SIGNATURE:10:1}" = A ] &
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${TOKEN%.*}.$FLIPPED" "${URL[haproxy]}")" = 401 ] \
   || { echo "haproxy accepted a token whose signature does not verify" >&2; exit 1; }
 
-HZ=$(getconf CLK_TCK)
-ticks() {  # the CPU ticks of one proxy
+pids() {  # the processes whose CPU is one proxy's
   case $1 in
-    portcullis) awk '{print $14 + $15}' "/proc/$JPID/stat" ;;
-    haproxy) awk '{print $14 + $15}' "/proc/$(cat "$WORK/haproxy.pid")/stat" ;;
-    nginx) local t=0 p; for p in $(pgrep -P "$(cat "$WORK/nginx.pid")"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $t ;;
-    direct) echo 0 ;;
+    portcullis) echo "$JPID" ;;
+    haproxy) cat "$WORK/haproxy.pid" ;;
+    nginx) pgrep -P "$(cat "$WORK/nginx.pid")" | tr '\n' ' ' ;;
+    direct) ;;
   esac
 }
 run() {  # WHO CONNS SECONDS -> "requests/s cpu_ms p99_ms non2xx"
-  local t0 out req non2xx
-  t0=$(ticks "$1")
-  out=$(BEARER="$TOKEN" wrk -t2 -c"$2" -d"$3s" -s "$BENCH_DIR/status.lua" "${URL[$1]}")
-  req=$(echo "$out" | sed -nE 's/^STATUS requests=([0-9]+).*/\1/p')
-  non2xx=$(echo "$out" | awk '/^STATUS / {for (i = 2; i <= NF; i++) if ($i ~ /^[0-9][0-9][0-9]=/ && $i !~ /^2/) {split($i, kv, "="); s += kv[2]}} END {print s + 0}')
-  awk -v r="$req" -v t="$(( $(ticks "$1") - t0 ))" -v hz="$HZ" -v d="$3" -v p99="$(echo "$out" | sed -nE 's/.*p99_ms=([0-9.]+).*/\1/p')" -v e="$non2xx" \
-    'BEGIN {printf "%.0f %.3f %s %d\n", r / d, t * 1000 / hz / r, p99, e}'
+  BEARER="$TOKEN" PIDS="$(pids "$1")" timed_wrk "$2" "$3" "${URL[$1]}"
 }
 
 bench_log "warming up: ${WARMUP}s through Portcullis, 10s through each peer"

@@ -56,3 +56,40 @@ fresh_registry() {  # ALG
   bench_log "seeded 1,000 APIs and 10,000 subscriptions"
   rm -f "$log"
 }
+
+# The CPU ticks (user + system) the given processes have used; none: 0. The fields are counted after the
+# name, which may hold spaces.
+proc_ticks() {
+  local t=0 p
+  for p in "$@"; do t=$((t + $(sed -E 's/^.*\) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done
+  echo "$t"
+}
+
+# One timed wrk run through status.lua, which reads FORM and REQUEST=token (a token request) or BEARER
+# (a gateway request) from the environment, with the CPU the processes PIDS used meanwhile.
+# Usage: PIDS="…" OK='^200$' timed_wrk CONNS SECONDS URL -> "requests/s cpu_ms/request p99_ms errors"
+# (errors: the answers whose status does not match OK, by default any but 2xx)
+timed_wrk() {
+  local t0 out req bad
+  t0=$(proc_ticks ${PIDS:-})
+  out=$(wrk -t2 -c"$1" -d"$2s" -s "$BENCH_DIR/status.lua" "$3")
+  req=$(echo "$out" | sed -nE 's/^STATUS requests=([0-9]+).*/\1/p')
+  bad=$(echo "$out" | awk -v ok="${OK:-^2}" '/^STATUS / {for (i = 2; i <= NF; i++) if ($i ~ /^[0-9][0-9][0-9]=/) {split($i, kv, "="); if (kv[1] !~ ok) s += kv[2]}} END {print s + 0}')
+  awk -v r="$req" -v t="$(( $(proc_ticks ${PIDS:-}) - t0 ))" -v hz="$(getconf CLK_TCK)" -v d="$2" \
+      -v p99="$(echo "$out" | sed -nE 's/.*p99_ms=([0-9.]+).*/\1/p')" -v e="$bad" \
+      'BEGIN {printf "%.0f %.3f %s %d\n", r / d, t * 1000 / hz / r, p99, e}'
+}
+
+# Starts the packaged jar against the bench database (server_cmd), its output in the file LOG; sets PID,
+# stops it (and removes LOG and the files named in CLEANUP) when the script exits, and waits until it is
+# ready.
+start_portcullis() {  # ALG
+  LOG=$(mktemp)
+  bash -c "exec $(server_cmd "${1:-RS256}")" > "$LOG" 2>&1 &
+  PID=$!
+  trap 'kill $PID 2>/dev/null || true; rm -f "$LOG" ${CLEANUP:-}' EXIT
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && return; sleep 0.5; done
+  echo "Portcullis was not ready in 60 s:" >&2
+  tail -20 "$LOG" >&2
+  return 1
+}

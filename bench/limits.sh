@@ -35,15 +35,8 @@ for p in $LOCAL_PORT $REDIS_PORT; do
     || { echo "gateway request failed at :$p" >&2; exit 1; }
 done
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() {  # NAME PORT PID SECONDS -> NAME requests/s cpu_ms/req p99 non2xx
-  local t0 out req
-  t0=$(ticks "$3")
-  out=$(wrk -t2 -c"$CONNS" -d"$4s" --latency -H "Authorization: Bearer ${TOKENS[$2]}" "http://127.0.0.1:$2/api-0001/items/1")
-  req=$(echo "$out" | awk '/requests in/ {print $1}')
-  awk -v n="$1" -v r="$req" -v t="$(( $(ticks "$3") - t0 ))" -v hz="$(getconf CLK_TCK)" -v d="$4" \
-      -v p99="$(echo "$out" | awk '$1 == "99%" {print $2}')" -v e="$(echo "$out" | awk '/Non-2xx/ {print $5}')" \
-      'BEGIN {printf "%s %.0f %.3f %s %d\n", n, r / d, t * 1000 / hz / r, p99, e + 0}'
+  echo "$1 $(BEARER="${TOKENS[$2]}" PIDS="$3" timed_wrk "$CONNS" "$4" "http://127.0.0.1:$2/api-0001/items/1")"
 }
 bench_log "warming up both servers, ${WARMUP}s each"
 run warm $LOCAL_PORT $LOCAL_PID "$WARMUP" >/dev/null

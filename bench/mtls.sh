@@ -107,20 +107,12 @@ PROXIED=$(curl -s --cacert "$CERTS/ca.pem" --cert "$CERTS/client.pem" --key "$CE
   "http://127.0.0.1:$PORT$GATEWAY")" = 401 ] || fail "Client-Cert from an untrusted address"
 bench_log "checks passed: tls_client_auth and bound tokens over TLS and through HAProxy's Client-Cert (docs/mtls.md)"
 
-HZ=$(getconf CLK_TCK)
-ticks() { awk '{print $14 + $15}' "/proc/$JPID/stat"; }
 run() {  # NAME URL SECONDS [FORM] -> "NAME requests/s cpu_ms/request p99 non2xx"
-  local t0 out req non2xx
-  t0=$(ticks)
   if [ -n "${4:-}" ]; then
-    out=$(FORM="$4" REQUEST=token wrk -t2 -c"$CONNS" -d"$3s" -s "$BENCH_DIR/status.lua" "$2")
+    echo "$1 $(FORM="$4" REQUEST=token PIDS=$JPID timed_wrk "$CONNS" "$3" "$2")"
   else
-    out=$(BEARER="$BEARER" wrk -t2 -c"$CONNS" -d"$3s" -s "$BENCH_DIR/status.lua" "$2")
+    echo "$1 $(BEARER="$BEARER" PIDS=$JPID timed_wrk "$CONNS" "$3" "$2")"
   fi
-  req=$(echo "$out" | sed -nE 's/^STATUS requests=([0-9]+).*/\1/p')
-  non2xx=$(echo "$out" | awk '/^STATUS / {for (i = 2; i <= NF; i++) if ($i ~ /^[0-9][0-9][0-9]=/ && $i !~ /^2/) {split($i, kv, "="); s += kv[2]}} END {print s + 0}')
-  awk -v n="$1" -v r="$req" -v t="$(( $(ticks) - t0 ))" -v hz="$HZ" -v d="$3" -v p99="$(echo "$out" | sed -nE 's/.*p99_ms=([0-9.]+).*/\1/p')" -v e="$non2xx" \
-    'BEGIN {printf "%s %.0f %.3f %s %d\n", n, r / d, t * 1000 / hz / r, p99, e}'
 }
 upstream_run() {  # the upstream direct, for calibration
   wrk -t2 -c"$CONNS" -d"${DURATION}s" "http://127.0.0.1:$UPSTREAM_PORT/items/1" | awk '/Requests\/sec/ {printf "%.0f", $2}'

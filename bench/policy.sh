@@ -27,11 +27,7 @@ URL2=http://127.0.0.1:$PORT/auth/default/api/api-0002/token
 PLAIN_FORM="grant_type=client_credentials&client_id=bench-client-00001&client_secret=$BENCH_SECRET&scope=read"
 POLICY_FORM="grant_type=client_credentials&client_id=bench-client-00002&client_secret=$BENCH_SECRET&scope=read"
 
-LOG=$(mktemp)
-bash -c "exec $(server_cmd "$ALG")" > "$LOG" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null || true; rm -f "$LOG"' EXIT
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
+start_portcullis "$ALG"
 curl -s -X POST -d "$PLAIN_FORM" "$URL1" | grep -q access_token || { echo "a plain token request failed before the runs" >&2; exit 1; }
 # the policy is in force: merged claims, the shorter lifetime, the quota's headers
 ANSWER=$(curl -s -i -X POST -d "$POLICY_FORM" "$URL2")
@@ -42,16 +38,8 @@ PAYLOAD=$(printf '%s%s' "$PAYLOAD" "$(printf '%*s' $(( (4 - ${#PAYLOAD} % 4) % 4
 echo "$PAYLOAD" | grep -q '"tier":"gold"' && echo "$PAYLOAD" | grep -q '"tenant":"acme"' && echo "$PAYLOAD" | grep -q '"region":"eu-west-1"' \
   || { echo "the policy token lacks its claims: $PAYLOAD" >&2; exit 1; }
 
-ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
-HZ=$(getconf CLK_TCK)
 run() {  # NAME FORM URL SECONDS -> "NAME tokens/s cpu_ms/token p99 non200"
-  local t0 out req non200
-  t0=$(ticks)
-  out=$(FORM="$2" REQUEST=token wrk -t2 -c"$CONNS" -d"$4s" -s "$BENCH_DIR/status.lua" "$3")
-  req=$(echo "$out" | sed -nE 's/^STATUS requests=([0-9]+).*/\1/p')
-  non200=$(echo "$out" | awk '/^STATUS / {for (i = 2; i <= NF; i++) if ($i ~ /^[0-9][0-9][0-9]=/ && $i !~ /^200=/) {split($i, kv, "="); s += kv[2]}} END {print s + 0}')
-  awk -v n="$1" -v r="$req" -v t="$(( $(ticks) - t0 ))" -v hz="$HZ" -v d="$4" -v p99="$(echo "$out" | sed -nE 's/.*p99_ms=([0-9.]+).*/\1/p')" -v e="$non200" \
-    'BEGIN {printf "%s %.0f %.3f %s %d\n", n, r / d, t * 1000 / hz / r, p99, e}'
+  echo "$1 $(FORM="$2" REQUEST=token PIDS=$PID OK='^200$' timed_wrk "$CONNS" "$4" "$3")"
 }
 bench_log "warming up both paths, ${WARMUP}s each"
 run warm-plain "$PLAIN_FORM" "$URL1" "$WARMUP" >/dev/null

@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,21 +32,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per search domain). Netty's asynchronous DNS client is not the fix: it reads resolv.conf on its own
  * and has failed where getaddrinfo works (Kubernetes' {@code ndots:5} search lists), which is why Quarkus
  * leaves it off by default. So the lookup stays the JDK's and only moves. The connect timeout still
- * bounds the request ({@link UpstreamPool}); a lookup that outlives it finishes on its thread and is
- * dropped. An IP literal is parsed where it is, with no hop.
+ * bounds the request ({@link UpstreamPool}); a lookup that outlives it finishes on its thread and its
+ * answer is dropped. An IP literal is parsed where it is, with no hop.
  */
 final class UpstreamNameResolver extends AddressResolverGroup<InetSocketAddress> {
-    private final ThreadPoolExecutor lookups;
+    private final ThreadPoolExecutor threads;
+    private final Lookups lookups;
 
     /** @param threads at most this many names looked up at once; others queue */
     UpstreamNameResolver(int threads) {
         AtomicInteger count = new AtomicInteger();
-        lookups = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+        this.threads = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
             Thread thread = new Thread(task, "portcullis-upstream-dns-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-        lookups.allowCoreThreadTimeOut(true);
+        this.threads.allowCoreThreadTimeOut(true);
+        this.lookups = new Lookups(this.threads);
     }
 
     @Override
@@ -55,14 +59,50 @@ final class UpstreamNameResolver extends AddressResolverGroup<InetSocketAddress>
     @Override
     public void close() {
         super.close();
-        lookups.shutdownNow();
+        threads.shutdownNow();
     }
 
-    /** Literals where they are, names on the lookup threads; the promise notifies on the event loop. */
-    static final class Lookup extends InetNameResolver {
-        private final Executor lookups;
+    /**
+     * One lookup per name at a time, whichever loop asks: the JDK serialises lookups of one name anyway,
+     * so a second would only hold a thread waiting on the first, and a dead name would take every thread.
+     */
+    static final class Lookups {
+        private final Executor threads;
+        private final ConcurrentHashMap<String, CompletableFuture<InetAddress[]>> running = new ConcurrentHashMap<>();
 
-        Lookup(EventExecutor loop, Executor lookups) {
+        Lookups(Executor threads) {
+            this.threads = threads;
+        }
+
+        CompletableFuture<InetAddress[]> of(String host) {
+            CompletableFuture<InetAddress[]> mine = new CompletableFuture<>();
+            CompletableFuture<InetAddress[]> theirs = running.putIfAbsent(host, mine);
+            if (theirs != null) {
+                return theirs;
+            }
+            try {
+                threads.execute(() -> {
+                    try {
+                        mine.complete(SocketUtils.allAddressesByName(host));
+                    } catch (UnknownHostException | RuntimeException e) {
+                        mine.completeExceptionally(e);
+                    } finally {
+                        running.remove(host, mine);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                running.remove(host, mine);
+                mine.completeExceptionally(new UnknownHostException("the upstream's name cannot be looked up while the server stops"));
+            }
+            return mine;
+        }
+    }
+
+    /** Literals where they are, names through {@link Lookups}; the promise notifies on the event loop. */
+    static final class Lookup extends InetNameResolver {
+        private final Lookups lookups;
+
+        Lookup(EventExecutor loop, Lookups lookups) {
             super(loop);
             this.lookups = lookups;
         }
@@ -73,38 +113,40 @@ final class UpstreamNameResolver extends AddressResolverGroup<InetSocketAddress>
 
         @Override
         protected void doResolve(String host, Promise<InetAddress> promise) {
-            run(host, promise, () -> SocketUtils.addressByName(host));
+            if (literal(host)) {
+                try {
+                    promise.trySuccess(SocketUtils.addressByName(host));
+                } catch (UnknownHostException e) {
+                    promise.tryFailure(e);
+                }
+                return;
+            }
+            lookups.of(host).whenComplete((addresses, failure) -> {
+                if (failure != null) {
+                    promise.tryFailure(failure);
+                } else {
+                    promise.trySuccess(addresses[0]);
+                }
+            });
         }
 
         @Override
         protected void doResolveAll(String host, Promise<List<InetAddress>> promise) {
-            run(host, promise, () -> Arrays.asList(SocketUtils.allAddressesByName(host)));
-        }
-
-        private <T> void run(String host, Promise<T> promise, Resolution<T> resolution) {
             if (literal(host)) {
-                complete(promise, resolution);
+                try {
+                    promise.trySuccess(List.of(SocketUtils.addressByName(host)));
+                } catch (UnknownHostException e) {
+                    promise.tryFailure(e);
+                }
                 return;
             }
-            try {
-                lookups.execute(() -> complete(promise, resolution));
-            } catch (RejectedExecutionException e) {
-                promise.tryFailure(new UnknownHostException("the upstream's name cannot be looked up while the server stops"));
-            }
+            lookups.of(host).whenComplete((addresses, failure) -> {
+                if (failure != null) {
+                    promise.tryFailure(failure);
+                } else {
+                    promise.trySuccess(Arrays.asList(addresses));
+                }
+            });
         }
-
-        private static <T> void complete(Promise<T> promise, Resolution<T> resolution) {
-            try {
-                promise.trySuccess(resolution.get());
-            } catch (UnknownHostException e) {
-                promise.tryFailure(e);
-            } catch (RuntimeException e) {
-                promise.tryFailure(e);
-            }
-        }
-    }
-
-    private interface Resolution<T> {
-        T get() throws UnknownHostException;
     }
 }

@@ -19,6 +19,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import javax.net.ssl.SSLParameters;
@@ -111,12 +112,44 @@ final class UpstreamPool {
         }
     }
 
+    /**
+     * Looks the host up, then connects, all within the one connect timeout: the lookup (off the event loop,
+     * {@link UpstreamNameResolver}), the TCP connect and an https upstream's TLS handshake. No channel exists
+     * while the name is looked up, so a name server that never answers holds no socket.
+     */
     private void connect(UpstreamExchange exchange, int connectTimeoutMillis) {
         open++;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
+        Future<InetSocketAddress> lookup = resolver.getResolver(loop).resolve(InetSocketAddress.createUnresolved(host, port));
+        if (lookup.isDone()) {
+            // an IP literal, or an answer at hand
+            looked(exchange, lookup, deadline);
+            return;
+        }
+        // both run on this loop: whichever comes first decides, and the other sees it
+        ScheduledFuture<?> timer = loop.schedule(() -> notConnected(exchange,
+                new ConnectTimeoutException("The upstream's name was not looked up within the connect timeout")), connectTimeoutMillis, TimeUnit.MILLISECONDS);
+        lookup.addListener((Future<InetSocketAddress> looked) -> {
+            if (timer.cancel(false)) {
+                looked(exchange, looked, deadline);
+            }
+        });
+    }
+
+    private void looked(UpstreamExchange exchange, Future<InetSocketAddress> lookup, long deadline) {
+        if (!lookup.isSuccess()) {
+            notConnected(exchange, lookup.cause());
+            return;
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left < 1) {
+            notConnected(exchange, new ConnectTimeoutException("The upstream's name was not looked up within the connect timeout"));
+            return;
+        }
         Bootstrap bootstrap = new Bootstrap().group(loop).channelFactory(channels).resolver(resolver)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) left)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -124,9 +157,6 @@ final class UpstreamPool {
                             // the name TLS checks and sends (SNI): an IPv6 literal without its URI brackets
                             String peer = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
                             SslHandler handler = tls.newHandler(channel.alloc(), peer, port);
-                            // the handshake is part of connecting: past the connect timeout it is a 504, as a
-                            // TCP connect that takes as long (Netty's own bound is 10 s, whatever the API's)
-                            handler.setHandshakeTimeoutMillis(connectTimeoutMillis);
                             SSLParameters parameters = handler.engine().getSSLParameters();
                             parameters.setEndpointIdentificationAlgorithm("HTTPS");
                             handler.engine().setSSLParameters(parameters);
@@ -135,28 +165,27 @@ final class UpstreamPool {
                         channel.pipeline().addLast(new HttpClientCodec(), new Connection(UpstreamPool.this, channel));
                     }
                 });
-        ChannelFuture connecting = bootstrap.connect(host, port);
-        // CONNECT_TIMEOUT_MILLIS starts once the name is resolved: a name server that does not answer must
-        // not hold the request past the connect timeout either (UpstreamNameResolver looks names up off the loop)
-        ScheduledFuture<?> deadline = loop.schedule(() -> {
-            if (connecting.isDone()) {
-                return;
-            }
-            exchange.failed(new ConnectTimeoutException("No connection to the upstream within the connect timeout"));
-            // the listener below counts the connection out; a lookup that ends later connects nothing
-            connecting.cancel(false);
-        }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
-        connecting.addListener((ChannelFuture connected) -> {
-            deadline.cancel(false);
+        bootstrap.connect(lookup.getNow()).addListener((ChannelFuture connected) -> {
             if (!connected.isSuccess()) {
                 // never active, so never inactive either: counted out here
-                open--;
-                exchange.failed(connected.cause());
-                connectWaiting();
+                notConnected(exchange, connected.cause());
                 return;
+            }
+            SslHandler tlsHandler = connected.channel().pipeline().get(SslHandler.class);
+            if (tlsHandler != null) {
+                // the handshake starts once the channel is active, just after this: it gets what is left of the
+                // connect timeout, and past it is a 504 as a slow TCP connect is (Netty's own bound is 10 s)
+                tlsHandler.setHandshakeTimeoutMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             }
             exchange.start(connected.channel().pipeline().get(Connection.class));
         });
+    }
+
+    /** A connection that was never made: counted out, and a queued request may try in its place. */
+    private void notConnected(UpstreamExchange exchange, Throwable cause) {
+        open--;
+        exchange.failed(cause);
+        connectWaiting();
     }
 
     private void closed(Connection connection) {

@@ -37,30 +37,37 @@ class UpstreamNameResolverTest {
 
     @Test
     void anIpLiteralIsParsedWhereItIsWithNoLookup() throws Exception {
-        UpstreamNameResolver.Lookup lookup = new UpstreamNameResolver.Lookup(loop, task -> fail("a literal was looked up"));
+        UpstreamNameResolver.Lookup lookup = new UpstreamNameResolver.Lookup(loop, new UpstreamNameResolver.Lookups(task -> fail("a literal was looked up")));
         assertEquals("127.0.0.1", lookup.resolve("127.0.0.1").get(5, TimeUnit.SECONDS).getHostAddress());
         assertTrue(lookup.resolve("[::1]").get(5, TimeUnit.SECONDS).isLoopbackAddress());
         assertTrue(lookup.resolve("::1").get(5, TimeUnit.SECONDS).isLoopbackAddress());
     }
 
     @Test
-    void aNameIsLookedUpOnAnotherThreadWhileTheLoopServes() throws Exception {
+    void aNameIsLookedUpOnceOnAnotherThreadWhileTheLoopServes() throws Exception {
         List<Runnable> pending = new ArrayList<>();
-        UpstreamNameResolver.Lookup lookup = new UpstreamNameResolver.Lookup(loop, pending::add);
+        UpstreamNameResolver.Lookups lookups = new UpstreamNameResolver.Lookups(pending::add);
+        UpstreamNameResolver.Lookup lookup = new UpstreamNameResolver.Lookup(loop, lookups);
         // as a name server that has not answered yet: the lookup is queued, not run on the caller's thread
-        Future<InetAddress> resolved = loop.submit(() -> lookup.resolve("localhost")).get(5, TimeUnit.SECONDS);
-        assertEquals(1, pending.size());
-        assertFalse(resolved.isDone());
+        Future<InetAddress> first = loop.submit(() -> lookup.resolve("localhost")).get(5, TimeUnit.SECONDS);
+        Future<List<InetAddress>> second = loop.submit(() -> lookup.resolveAll("localhost")).get(5, TimeUnit.SECONDS);
+        assertEquals(1, pending.size(), "a name already being looked up is not looked up again");
+        assertFalse(first.isDone());
+        assertFalse(second.isDone());
         assertEquals("served", loop.submit(() -> "served").get(5, TimeUnit.SECONDS), "the event loop is free while the name is looked up");
         pending.get(0).run();
-        assertTrue(resolved.get(5, TimeUnit.SECONDS).isLoopbackAddress());
+        assertTrue(first.get(5, TimeUnit.SECONDS).isLoopbackAddress());
+        assertTrue(second.get(5, TimeUnit.SECONDS).get(0).isLoopbackAddress());
+        // the answer is the JDK's to cache: the next request for the name asks again
+        lookup.resolve("localhost");
+        assertEquals(2, pending.size());
     }
 
     @Test
     void aLookupRefusedWhileTheServerStopsFailsAsAnUnknownHost() {
-        UpstreamNameResolver.Lookup lookup = new UpstreamNameResolver.Lookup(loop, task -> {
+        UpstreamNameResolver.Lookup lookup = new UpstreamNameResolver.Lookup(loop, new UpstreamNameResolver.Lookups(task -> {
             throw new RejectedExecutionException("stopped");
-        });
+        }));
         ExecutionException e = assertThrows(ExecutionException.class, () -> lookup.resolve("upstream.example").get(5, TimeUnit.SECONDS));
         assertInstanceOf(UnknownHostException.class, e.getCause());
     }
