@@ -60,6 +60,8 @@ final class UpstreamNameResolver extends AddressResolverGroup<InetSocketAddress>
     public void close() {
         super.close();
         threads.shutdownNow();
+        // the lookups still queued never run: their waiters are answered
+        lookups.stopped();
     }
 
     /**
@@ -84,7 +86,8 @@ final class UpstreamNameResolver extends AddressResolverGroup<InetSocketAddress>
                 threads.execute(() -> {
                     try {
                         mine.complete(SocketUtils.allAddressesByName(host));
-                    } catch (UnknownHostException | RuntimeException e) {
+                    } catch (Throwable e) {
+                        // whatever the lookup threw, its waiters are answered
                         mine.completeExceptionally(e);
                     } finally {
                         running.remove(host, mine);
@@ -95,6 +98,11 @@ final class UpstreamNameResolver extends AddressResolverGroup<InetSocketAddress>
                 mine.completeExceptionally(new UnknownHostException("the upstream's name cannot be looked up while the server stops"));
             }
             return mine;
+        }
+
+        void stopped() {
+            running.forEach((host, lookup) -> lookup.completeExceptionally(
+                    new UnknownHostException("the upstream's name cannot be looked up while the server stops")));
         }
     }
 

@@ -49,6 +49,8 @@ final class UpstreamPool {
     private final ArrayDeque<Connection> idle = new ArrayDeque<>();
     private final ArrayDeque<UpstreamExchange> waiting = new ArrayDeque<>();
     private int open;
+    /** The host's name is being looked up for a connection of this pool. */
+    private boolean lookingUp;
     private boolean sweeping;
 
     UpstreamPool(EventLoop loop, ChannelFactory<? extends Channel> channels, AddressResolverGroup<InetSocketAddress> resolver,
@@ -75,7 +77,7 @@ final class UpstreamPool {
                 return;
             }
         }
-        if (open < MAX_CONNECTIONS) {
+        if (open < MAX_CONNECTIONS && !lookingUp) {
             connect(exchange, connectTimeoutMillis);
             return;
         }
@@ -120,20 +122,39 @@ final class UpstreamPool {
     private void connect(UpstreamExchange exchange, int connectTimeoutMillis) {
         open++;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
-        Future<InetSocketAddress> lookup = resolver.getResolver(loop).resolve(InetSocketAddress.createUnresolved(host, port));
-        if (lookup.isDone()) {
-            // an IP literal, or an answer at hand
-            looked(exchange, lookup, deadline);
-            return;
-        }
-        // both run on this loop: whichever comes first decides, and the other sees it
-        ScheduledFuture<?> timer = loop.schedule(() -> notConnected(exchange,
-                new ConnectTimeoutException("The upstream's name was not looked up within the connect timeout")), connectTimeoutMillis, TimeUnit.MILLISECONDS);
-        lookup.addListener((Future<InetSocketAddress> looked) -> {
-            if (timer.cancel(false)) {
-                looked(exchange, looked, deadline);
+        try {
+            Future<InetSocketAddress> lookup = resolver.getResolver(loop).resolve(InetSocketAddress.createUnresolved(host, port));
+            if (lookup.isDone()) {
+                // an IP literal
+                looked(exchange, lookup, deadline);
+                return;
             }
-        });
+            // both run on this loop: whichever comes first decides, and the other sees it
+            ScheduledFuture<?> timer = loop.schedule(() -> notConnected(exchange,
+                    new ConnectTimeoutException("The upstream's name was not looked up within the connect timeout")), connectTimeoutMillis, TimeUnit.MILLISECONDS);
+            // one lookup per pool at a time: the requests that need a connection meanwhile queue, each
+            // answered at its own connect timeout, so that a name server that does not answer holds nothing
+            // of theirs
+            lookingUp = true;
+            lookup.addListener((Future<InetSocketAddress> looked) -> {
+                lookingUp = false;
+                if (timer.cancel(false)) {
+                    looked(exchange, looked, deadline);
+                }
+                // the queue connects with the same answer (the JDK's cache would give it too)
+                for (UpstreamExchange next; looked.isSuccess() && open < MAX_CONNECTIONS && (next = waiting.pollFirst()) != null; ) {
+                    if (next.stopWaiting()) {
+                        open++;
+                        looked(next, looked, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(next.remainingWaitMillis()));
+                    }
+                }
+                connectWaiting();
+            });
+        } catch (RuntimeException e) {
+            // the event loop is shutting down
+            lookingUp = false;
+            notConnected(exchange, e);
+        }
     }
 
     private void looked(UpstreamExchange exchange, Future<InetSocketAddress> lookup, long deadline) {
@@ -166,6 +187,11 @@ final class UpstreamPool {
                     }
                 });
         bootstrap.connect(lookup.getNow()).addListener((ChannelFuture connected) -> {
+            if (!loop.inEventLoop()) {
+                // a channel that could not even be made (no file descriptor left) fails on Netty's global executor
+                loop.execute(() -> notConnected(exchange, connected.cause()));
+                return;
+            }
             if (!connected.isSuccess()) {
                 // never active, so never inactive either: counted out here
                 notConnected(exchange, connected.cause());
@@ -196,7 +222,7 @@ final class UpstreamPool {
 
     /** A connection closed: a queued request gets a new one in its place. */
     private void connectWaiting() {
-        for (UpstreamExchange next; open < MAX_CONNECTIONS && (next = waiting.pollFirst()) != null; ) {
+        for (UpstreamExchange next; open < MAX_CONNECTIONS && !lookingUp && (next = waiting.pollFirst()) != null; ) {
             if (next.stopWaiting()) {
                 connect(next, next.remainingWaitMillis());
             }
