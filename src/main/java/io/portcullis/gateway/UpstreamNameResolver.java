@@ -21,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Resolves an upstream's host name as the JDK does (getaddrinfo: /etc/hosts, resolv.conf's search
@@ -121,28 +122,18 @@ final class UpstreamNameResolver extends AddressResolverGroup<InetSocketAddress>
 
         @Override
         protected void doResolve(String host, Promise<InetAddress> promise) {
-            if (literal(host)) {
-                try {
-                    promise.trySuccess(SocketUtils.addressByName(host));
-                } catch (UnknownHostException e) {
-                    promise.tryFailure(e);
-                }
-                return;
-            }
-            lookups.of(host).whenComplete((addresses, failure) -> {
-                if (failure != null) {
-                    promise.tryFailure(failure);
-                } else {
-                    promise.trySuccess(addresses[0]);
-                }
-            });
+            answer(host, promise, addresses -> addresses[0]);
         }
 
         @Override
         protected void doResolveAll(String host, Promise<List<InetAddress>> promise) {
+            answer(host, promise, Arrays::asList);
+        }
+
+        private <T> void answer(String host, Promise<T> promise, Function<InetAddress[], T> answer) {
             if (literal(host)) {
                 try {
-                    promise.trySuccess(List.of(SocketUtils.addressByName(host)));
+                    promise.trySuccess(answer.apply(new InetAddress[] {SocketUtils.addressByName(host)}));
                 } catch (UnknownHostException e) {
                     promise.tryFailure(e);
                 }
@@ -152,7 +143,7 @@ final class UpstreamNameResolver extends AddressResolverGroup<InetSocketAddress>
                 if (failure != null) {
                     promise.tryFailure(failure);
                 } else {
-                    promise.trySuccess(Arrays.asList(addresses));
+                    promise.trySuccess(answer.apply(addresses));
                 }
             });
         }
