@@ -27,7 +27,8 @@ public final class Windows {
 
     public Windows(Duration length, long maxKeys) {
         this.lengthMillis = length.toMillis();
-        this.windows = Caffeine.newBuilder().expireAfterWrite(length.plusMinutes(1)).maximumSize(maxKeys).build();
+        // a count per request: Caffeine's upkeep on the counting thread, not handed to ForkJoinPool.commonPool
+        this.windows = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(length.plusMinutes(1)).maximumSize(maxKeys).build();
     }
 
     /** Counts one event of {@code key}. */

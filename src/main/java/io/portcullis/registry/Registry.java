@@ -60,16 +60,20 @@ public class Registry {
         this.reader = reader;
         this.config = config;
         this.transactions = transactions;
+        // Caffeine's upkeep on the reading thread, not handed to ForkJoinPool.commonPool (see AccessTokenVerifier)
         this.clients = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .expireAfterWrite(config.registry().cacheTtl())
                 .maximumSize(config.registry().cacheMaxEntries())
                 .recordStats()
                 .build();
         this.federatedClients = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .expireAfterWrite(config.registry().cacheTtl())
                 .maximumSize(config.registry().cacheMaxEntries())
                 .build();
         this.unknownClients = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .expireAfterWrite(config.registry().cacheTtl())
                 .maximumSize(UNKNOWN_CLIENTS_MAX)
                 .recordStats()
