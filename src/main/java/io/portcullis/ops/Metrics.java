@@ -25,7 +25,8 @@ public class Metrics {
 
     public Metrics(MeterRegistry meters, Registry registry) {
         this.meters = meters;
-        this.registry = registry;
+        // the bean, not its client proxy (see GatewayRoute)
+        this.registry = io.quarkus.arc.ClientProxy.unwrap(registry);
     }
 
     /** At start, so that the meters without an event of their own are there from the first scrape. */

@@ -24,7 +24,8 @@ public class RequestLog {
 
     public RequestLog(io.portcullis.config.PortcullisConfig config, AccessLog log) {
         this.enabled = config.accessLog().enabled();
-        this.log = log;
+        // the bean, not its client proxy (see GatewayRoute)
+        this.log = io.quarkus.arc.ClientProxy.unwrap(log);
     }
 
     /** Before the gateway ({@code GatewayRoute.ORDER}), which passes the id upstream. */

@@ -55,7 +55,8 @@ public class AccessTokenVerifier {
 
     public AccessTokenVerifier(SigningKeys keys, Revocations revocations, io.micrometer.core.instrument.MeterRegistry meters) {
         this.keys = keys;
-        this.revocations = revocations;
+        // the bean, not its client proxy (see GatewayRoute)
+        this.revocations = io.quarkus.arc.ClientProxy.unwrap(revocations);
         this.consumer = new JwtConsumerBuilder()
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()
