@@ -63,17 +63,21 @@ public class Registry {
         // Caffeine's upkeep on the reading thread, not handed to ForkJoinPool.commonPool (see AccessTokenVerifier)
         this.clients = Caffeine.newBuilder()
                 .executor(Runnable::run)
+                // expired entries swept on the JDK's timer thread, not by the first read after a quiet spell
+                .scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler())
                 .expireAfterWrite(config.registry().cacheTtl())
                 .maximumSize(config.registry().cacheMaxEntries())
                 .recordStats()
                 .build();
         this.federatedClients = Caffeine.newBuilder()
                 .executor(Runnable::run)
+                .scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler())
                 .expireAfterWrite(config.registry().cacheTtl())
                 .maximumSize(config.registry().cacheMaxEntries())
                 .build();
         this.unknownClients = Caffeine.newBuilder()
                 .executor(Runnable::run)
+                .scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler())
                 .expireAfterWrite(config.registry().cacheTtl())
                 .maximumSize(UNKNOWN_CLIENTS_MAX)
                 .recordStats()

@@ -75,6 +75,9 @@ public class AccessTokenVerifier {
                 // handed to ForkJoinPool.commonPool: the hand-off woke a pool thread every few reads, ~3% of a warm
                 // gateway request's CPU in an async-profiler profile
                 .executor(Runnable::run)
+                // expired tokens swept when they expire, on the JDK's timer thread: else, after a quiet spell, the
+                // first read on an event loop would sweep every token that expired meanwhile (tens of thousands)
+                .scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler())
                 // by weight, not count: a token may be 8,192 characters, and 50,000 of those would be 800 MB
                 .maximumWeight(VERIFIED_CACHE_BYTES)
                 .weigher((TokenKey key, VerifiedToken value) -> key.token.length() * 2 + 600)
