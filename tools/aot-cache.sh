@@ -38,8 +38,8 @@ if [ "${major%%.*}" -ge 25 ]; then
   use_cache="-XX:AOTCache=$CACHE"
 else
   CACHE=$APP/app-cds.jsa
-  # classes the run loaded but never linked are skipped, each with a warning line: not wanted here
-  write_cache=(-XX:ArchiveClassesAtExit="$CACHE" -Xlog:cds=off -Xlog:cds+dynamic=off)
+  # classes the run loaded but never linked are skipped, each with a warning line: errors only
+  write_cache=(-XX:ArchiveClassesAtExit="$CACHE" -Xlog:cds=error -Xlog:cds+dynamic=error)
   use_cache="-XX:SharedArchiveFile=$CACHE"
 fi
 [ -f "$APP/quarkus-run.jar" ] || fail "no $APP/quarkus-run.jar: run ./mvnw package -DskipTests first"

@@ -27,8 +27,10 @@ public final class Windows {
 
     public Windows(Duration length, long maxKeys) {
         this.lengthMillis = length.toMillis();
-        // a count per request: Caffeine's upkeep on the counting thread, not handed to ForkJoinPool.commonPool
-        this.windows = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(length.plusMinutes(1)).maximumSize(maxKeys).build();
+        // a count per request: Caffeine's upkeep on the counting thread, not handed to ForkJoinPool.commonPool;
+        // expired windows swept on the JDK's timer thread, not by the first count after a quiet spell
+        this.windows = Caffeine.newBuilder().executor(Runnable::run).scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler())
+                .expireAfterWrite(length.plusMinutes(1)).maximumSize(maxKeys).build();
     }
 
     /** Counts one event of {@code key}. */

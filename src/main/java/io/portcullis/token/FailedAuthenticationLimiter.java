@@ -45,9 +45,12 @@ public class FailedAuthenticationLimiter {
         this.maxFailuresPerAddress = config.lockout().maxFailuresPerAddress();
         this.windowSeconds = Math.max(1, config.lockout().window().toSeconds());
         this.em = em;
-        // read on every token request: Caffeine's upkeep on that thread, not handed to ForkJoinPool.commonPool
-        this.locked = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(config.lockout().window()).maximumSize(200_000).build();
-        this.localCounts = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(config.lockout().window()).maximumSize(200_000).build();
+        // read on every token request: Caffeine's upkeep on that thread, not handed to ForkJoinPool.commonPool;
+        // expired entries swept on the JDK's timer thread, not by the first request after a quiet spell
+        this.locked = Caffeine.newBuilder().executor(Runnable::run).scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler())
+                .expireAfterWrite(config.lockout().window()).maximumSize(200_000).build();
+        this.localCounts = Caffeine.newBuilder().executor(Runnable::run).scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler())
+                .expireAfterWrite(config.lockout().window()).maximumSize(200_000).build();
     }
 
     /** @throws OAuthError 429 when the client id or the address is locked out */
