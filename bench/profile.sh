@@ -42,8 +42,38 @@ if [ "${PROFILER:-jfr}" = async ]; then
   wait "$WRK_PID"
   grep STATUS "$WORK/wrk.txt" >&2
   [ -n "${KEEP:-}" ] && mkdir -p "$KEEP" && cp "$WORK/profile.collapsed" "$KEEP/"
-  echo "## $WHAT, $CONNS connections, ${DURATION}s, async-profiler, commit $(git -C "$ROOT" rev-parse --short HEAD)"
-  python3 - "$WORK/profile.collapsed" "$TOP" <<'PY'
+  PROFILED="async-profiler"
+else
+  # a sample every millisecond instead of every 10 (profile's default): enough samples in 30 s to rank small costs
+  JFC="$WORK/profile.jfc"
+  sed -E '/name="jdk.ExecutionSample"/,/<\/event>/ s#<setting name="period"([^>]*)>[^<]*<#<setting name="period"\1>1 ms<#' \
+    "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" > "$JFC"
+  jcmd "$JPID" JFR.start name=profile settings="$JFC" filename="$WORK/profile.jfr" >/dev/null
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$BENCH_DIR/status.lua" "$URL" | grep STATUS >&2
+  jcmd "$JPID" JFR.stop name=profile >/dev/null
+  jfr print --events jdk.ExecutionSample --stack-depth 96 "$WORK/profile.jfr" > "$WORK/samples.txt"
+  # KEEP=dir keeps the recording and its samples, to ask who calls a method (grep -B in samples.txt)
+  [ -n "${KEEP:-}" ] && mkdir -p "$KEEP" && cp "$WORK/profile.jfr" "$WORK/samples.txt" "$KEEP/"
+  # the samples as async-profiler's collapsed stacks (thread first, then the root frame first), for one summary
+  python3 - "$WORK/samples.txt" > "$WORK/profile.collapsed" <<'PY'
+import re, sys, collections
+stacks = collections.Counter()
+for event in open(sys.argv[1]).read().split("jdk.ExecutionSample")[1:]:
+    m = re.search(r"stackTrace = \[(.*?)\n\s*\]", event, re.S)
+    if not m:
+        continue
+    frames = [re.sub(r"\s+line:.*", "", f.strip()) for f in m.group(1).strip().split("\n") if f.strip() and f.strip() != "..."]
+    if not frames:
+        continue
+    thread = re.search(r'sampledThread = "([^"]*)"', event)
+    stacks[";".join(["[" + (thread.group(1) if thread else "?") + "]"] + frames[::-1])] += 1
+for stack, n in stacks.items():
+    print(stack, n)
+PY
+  PROFILED="JFR"
+fi
+echo "## $WHAT, $CONNS connections, ${DURATION}s, $PROFILED, commit $(git -C "$ROOT" rev-parse --short HEAD)"
+python3 - "$WORK/profile.collapsed" "$TOP" <<'PY'
 import sys, collections
 top = int(sys.argv[2])
 self_t, incl, threads = collections.Counter(), collections.Counter(), collections.Counter()
@@ -59,48 +89,11 @@ for line in open(sys.argv[1]):
     self_t[frames[-1]] += n
     for f in set(frames[1:]):
         incl[f] += n
-print(f"{samples} samples; in the kernel: {100 * kernel / samples:.1f}%")
+# JFR samples Java frames only: no kernel share to tell
+print(f"{samples} samples" + (f"; in the kernel: {100 * kernel / samples:.1f}%" if kernel else ""))
 print("\n### threads")
 for t, n in threads.most_common(10):
     print(f"{100 * n / samples:5.1f}%  {t}")
-print("\n### self")
-for f, n in self_t.most_common(top):
-    print(f"{100 * n / samples:5.1f}%  {f}")
-print("\n### inclusive")
-for f, n in incl.most_common(top * 2):
-    print(f"{100 * n / samples:5.1f}%  {f}")
-PY
-  exit 0
-fi
-# a sample every millisecond instead of every 10 (profile's default): enough samples in 30 s to rank small costs
-JFC="$WORK/profile.jfc"
-sed -E '/name="jdk.ExecutionSample"/,/<\/event>/ s#<setting name="period"([^>]*)>[^<]*<#<setting name="period"\1>1 ms<#' \
-  "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" > "$JFC"
-jcmd "$JPID" JFR.start name=profile settings="$JFC" filename="$WORK/profile.jfr" >/dev/null
-wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$BENCH_DIR/status.lua" "$URL" | grep STATUS >&2
-jcmd "$JPID" JFR.stop name=profile >/dev/null
-jfr print --events jdk.ExecutionSample --stack-depth 96 "$WORK/profile.jfr" > "$WORK/samples.txt"
-# KEEP=dir keeps the recording and its samples, to ask who calls a method (grep -B in samples.txt)
-[ -n "${KEEP:-}" ] && mkdir -p "$KEEP" && cp "$WORK/profile.jfr" "$WORK/samples.txt" "$KEEP/"
-echo "## $WHAT, $CONNS connections, ${DURATION}s, commit $(git -C "$ROOT" rev-parse --short HEAD)"
-python3 - "$WORK/samples.txt" "$TOP" <<'PY'
-import re, sys, collections
-text = open(sys.argv[1]).read()
-top = int(sys.argv[2])
-self_t, incl = collections.Counter(), collections.Counter()
-samples = 0
-for event in text.split("jdk.ExecutionSample")[1:]:
-    m = re.search(r"stackTrace = \[(.*?)\n\s*\]", event, re.S)
-    if not m:
-        continue
-    frames = [re.sub(r"\s+line:.*", "", f.strip()) for f in m.group(1).strip().split("\n") if f.strip() and f.strip() != "..."]
-    if not frames:
-        continue
-    samples += 1
-    self_t[frames[0]] += 1
-    for f in set(frames):
-        incl[f] += 1
-print(f"{samples} samples")
 print("\n### self")
 for f, n in self_t.most_common(top):
     print(f"{100 * n / samples:5.1f}%  {f}")

@@ -37,8 +37,8 @@ public class UpstreamProxy {
     private final ThreadLocal<Map<Origin, UpstreamPool>> pools = ThreadLocal.withInitial(HashMap::new);
     /**
      * Upstream host names, looked up off the event loops. Four lookups at once: a name is looked up only
-     * when a pool opens a connection and the JDK's cache (30 s) has lost it, and the JDK joins lookups of
-     * one name; more threads would only wait on the same name server.
+     * when a pool opens a connection, one lookup per name at a time, and the JDK's cache (30 s) answers most
+     * of them without a name server.
      */
     private final UpstreamNameResolver names = new UpstreamNameResolver(4);
 
